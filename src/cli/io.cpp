@@ -1,0 +1,211 @@
+#include "cli/io.hpp"
+
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/redact.hpp"
+#include "format/formatter.hpp"
+
+namespace tsmqtt::cli {
+namespace {
+
+std::atomic<int> g_stop{0};
+Settings g_secrets;
+
+extern "C" void on_signal(int signal) { g_stop.store(signal); }
+
+void write_all(int fd, std::string_view text) {
+    while (!text.empty()) {
+        const auto n = ::write(fd, text.data(), text.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return;
+        text.remove_prefix(static_cast<std::size_t>(n));
+    }
+}
+
+}  // namespace
+
+std::atomic<int>& stop_signal() { return g_stop; }
+
+void install_signal_handlers() {
+    struct sigaction action {};
+    action.sa_handler = on_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;  // no SA_RESTART: a blocking read returns EINTR and sees the flag
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);  // a closed pipe shows up as EPIPE from write()
+}
+
+ExitCode exit_code_for_signal(int signal) {
+    return signal == SIGTERM ? ExitCode::terminated : ExitCode::interrupted;
+}
+
+bool is_terminal(int fd) { return ::isatty(fd) == 1; }
+
+void register_secrets(const Settings& settings) {
+    if (settings.password) g_secrets.password = settings.password;
+    if (!settings.write_key.empty()) g_secrets.write_key = settings.write_key;
+    if (!settings.read_key.empty()) g_secrets.read_key = settings.read_key;
+}
+
+std::string redact_output(std::string_view text) { return redact(text, g_secrets); }
+
+StderrDiagnostics::StderrDiagnostics(int verbosity, bool quiet)
+    : verbosity_(quiet ? 0 : verbosity), quiet_(quiet), terminal_(is_terminal(STDERR_FILENO)) {}
+
+StderrDiagnostics::~StderrDiagnostics() { clear_progress(); }
+
+void StderrDiagnostics::line(std::string_view text) {
+    clear_progress();
+    // Diagnostics can quote what came from the network: never raw on a terminal.
+    auto safe = redact_output(text);
+    if (terminal_) safe = escape_for_terminal(safe);
+    safe.insert(0, "tsmqtt: ");
+    safe += '\n';
+    write_all(STDERR_FILENO, safe);
+}
+
+void StderrDiagnostics::clear_progress() {
+    if (progress_shown_) {
+        write_all(STDERR_FILENO, "\r\033[K");
+        progress_shown_ = false;
+    }
+}
+
+void StderrDiagnostics::note(int level, std::string_view text) {
+    if (!quiet_ && verbosity_ >= level) line(text);
+}
+
+void StderrDiagnostics::warn(std::string_view text) {
+    if (!quiet_) line(text);
+}
+
+void StderrDiagnostics::progress(std::string_view text) {
+    if (quiet_ || !terminal_) return;
+    write_all(STDERR_FILENO, fmt::format("\r\033[K{}", text));
+    progress_shown_ = true;
+}
+
+void StderrDiagnostics::summary(std::string_view text) {
+    if (!quiet_) line(text);
+}
+
+bool FdLineSource::next_line(std::string& line, const std::atomic<int>& stop) {
+    for (;;) {
+        const auto newline = buffer_.find('\n', start_);
+        if (newline != std::string::npos) {
+            line.assign(buffer_, start_, newline - start_);
+            start_ = newline + 1;
+            return true;
+        }
+        if (eof_) {
+            if (start_ >= buffer_.size()) return false;
+            line.assign(buffer_, start_);
+            start_ = buffer_.size();
+            return true;
+        }
+        if (start_ > 0) {
+            buffer_.erase(0, start_);
+            start_ = 0;
+        }
+        if (stop.load() != 0) return false;
+        char chunk[65536];
+        const auto n = ::read(fd_, chunk, sizeof chunk);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            fail(ExitCode::failure, fmt::format("cannot read standard input: {}", std::strerror(errno)));
+        }
+        if (n == 0) {
+            eof_ = true;
+        } else {
+            buffer_.append(chunk, static_cast<std::size_t>(n));
+        }
+    }
+}
+
+MonotonicClock::time_point SteadyClock::now() const { return std::chrono::steady_clock::now(); }
+
+bool SteadyClock::sleep_until(time_point when, const std::atomic<int>& stop) {
+    while (std::chrono::steady_clock::now() < when) {
+        if (stop.load() != 0) return false;
+        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+            when - std::chrono::steady_clock::now(), std::chrono::milliseconds(50)));
+    }
+    return stop.load() == 0;
+}
+
+bool FdOutput::write(std::string_view text) {
+    while (!text.empty()) {
+        const auto n = ::write(fd_, text.data(), text.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EPIPE) return false;
+            fail(ExitCode::failure, fmt::format("cannot write output: {}", std::strerror(errno)));
+        }
+        text.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+}
+
+std::string read_all(int fd) {
+    std::string data;
+    char chunk[65536];
+    for (;;) {
+        const auto n = ::read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR) {
+            if (g_stop.load() != 0) fail(exit_code_for_signal(g_stop.load()), "interrupted");
+            continue;
+        }
+        if (n < 0) fail(ExitCode::config, fmt::format("read failed: {}", std::strerror(errno)));
+        if (n == 0) return data;
+        data.append(chunk, static_cast<std::size_t>(n));
+    }
+}
+
+std::string read_file(const std::string& path, const char* what) {
+    if (path == "-") return read_all(STDIN_FILENO);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) fail(ExitCode::config, fmt::format("cannot read {} '{}': {}", what, path, std::strerror(errno)));
+    try {
+        auto data = read_all(fd);
+        ::close(fd);
+        return data;
+    } catch (const Error& e) {
+        ::close(fd);
+        fail(ExitCode::config, fmt::format("cannot read {} '{}': {}", what, path, e.what()));
+    }
+}
+
+std::string prompt_password(const std::string& prompt) {
+    const int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
+    if (fd < 0) fail(ExitCode::usage, "--ask-password needs a terminal; use --password-file or TSMQTT_PASSWORD");
+    termios saved{};
+    const bool tty = ::tcgetattr(fd, &saved) == 0;
+    if (!tty) {
+        ::close(fd);
+        fail(ExitCode::usage, "--ask-password needs a terminal; use --password-file or TSMQTT_PASSWORD");
+    }
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    write_all(fd, prompt);
+    ::tcsetattr(fd, TCSAFLUSH, &quiet);
+    std::string password;
+    char c = 0;
+    while (::read(fd, &c, 1) == 1 && c != '\n' && c != '\r') password += c;
+    ::tcsetattr(fd, TCSAFLUSH, &saved);
+    write_all(fd, "\n");
+    ::close(fd);
+    return password;
+}
+
+}  // namespace tsmqtt::cli

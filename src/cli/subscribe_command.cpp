@@ -1,0 +1,159 @@
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/connection_options.hpp"
+#include "cli/dry_run.hpp"
+#include "cli/io.hpp"
+#include "core/error.hpp"
+#include "core/subscribe.hpp"
+#include "paho/paho_session.hpp"
+
+namespace tsmqtt::cli {
+namespace {
+
+struct SubscribeArgs {
+    ConnectionArgs connection;
+    std::vector<std::string> channels;
+    std::vector<std::string> fields;
+    std::string read_key;
+    std::vector<std::string> topics;
+    int qos = 0;
+    std::string format = "text";
+    std::optional<std::size_t> count;
+    std::optional<double> timeout;
+    bool no_header = false;
+    std::vector<std::string> labels;
+    std::string color = "auto";
+};
+
+bool want_color(const std::string& mode) {
+    if (mode != "auto" && mode != "always" && mode != "never") {
+        usage_error(fmt::format("invalid --color '{}': expected auto, always or never", mode));
+    }
+    if (mode == "always") return true;
+    if (mode == "never") return false;
+    const char* no_color = std::getenv("NO_COLOR");
+    if (no_color != nullptr && *no_color != '\0') return false;
+    const char* term = std::getenv("TERM");
+    if (term != nullptr && std::string_view(term) == "dumb") return false;
+    return is_terminal(STDOUT_FILENO);
+}
+
+SubscribePlan make_plan(const SubscribeArgs& args, const Settings& settings) {
+    SubscribePlan plan;
+    plan.qos = args.qos;
+    plan.count = args.count;
+    if (args.timeout) {
+        if (!std::isfinite(*args.timeout) || *args.timeout < 0) {
+            usage_error(fmt::format("invalid --timeout '{}': expected a number of seconds", *args.timeout));
+        }
+        plan.timeout = std::chrono::milliseconds(static_cast<long long>(*args.timeout * 1000));
+    }
+    if (!args.topics.empty()) {
+        if (!args.channels.empty() || !args.fields.empty()) usage_error("--topic excludes -c and --field");
+        for (const auto& topic : args.topics) {
+            if (topic.empty()) usage_error("invalid --topic '': a topic filter is not empty");
+        }
+        plan.filters = args.topics;
+        plan.raw = true;
+        plan.kind = UpdateKind::raw;
+        return plan;
+    }
+    if (args.qos != 0) usage_error(fmt::format("--qos {}: ThingSpeak delivers QoS 0 only; use --topic for raw MQTT", args.qos));
+    std::vector<ChannelId> channels;
+    for (const auto& text : args.channels) channels.push_back(parse_channel_id(text));
+    if (channels.empty() && settings.channel) channels.push_back(*settings.channel);
+    if (channels.empty()) usage_error("no channel: give -c CHANNEL (or a profile with a channel), or --topic FILTER");
+    for (const auto channel : channels) {
+        if (args.fields.empty()) {
+            plan.filters.push_back(subscribe_topic(channel, settings.read_key));
+            continue;
+        }
+        for (const auto& field : args.fields) {
+            const auto number = field == "all" ? std::nullopt : std::optional(parse_field_number(field));
+            plan.filters.push_back(subscribe_field_topic(channel, number, settings.read_key));
+        }
+    }
+    plan.kind = args.fields.empty() ? UpdateKind::channel : UpdateKind::field;
+    return plan;
+}
+
+int run_subscribe_command(SubscribeArgs& args) {
+    auto& connection = args.connection;
+    if (!args.read_key.empty()) connection.values.emplace_back("read-key", args.read_key);
+    for (const auto& label : args.labels) connection.values.emplace_back("label", label);
+    auto resolved = resolve_settings(connection, false);
+    register_secrets(resolved.settings);
+    const auto plan = make_plan(args, resolved.settings);
+
+    FormatOptions format;
+    format.format = parse_format(args.format);
+    format.header = !args.no_header;
+    format.color = format.format == Format::text && want_color(args.color);
+    format.escape_controls = is_terminal(STDOUT_FILENO);
+    format.labels = resolved.settings.labels;
+    const auto formatter = make_formatter(format);
+
+    StderrDiagnostics diagnostics(connection.verbosity, connection.quiet);
+    FdOutput out(STDOUT_FILENO);
+    SteadyClock clock;
+    auto& stop = stop_signal();
+    if (connection.dry_run) {
+        for (const auto& line : describe_settings(resolved)) out.write(redact_output(line) + "\n");
+        DryRunSession(out).subscribe(plan.filters, plan.qos);
+        return to_int(ExitCode::ok);
+    }
+    for (const auto& line : describe_settings(resolved)) diagnostics.note(1, line);
+    SessionOptions options;
+    options.reconnect = !connection.no_reconnect;
+    options.send_while_disconnected = false;
+    options.stop = &stop;
+    auto session = make_paho_session(resolved.settings, resolved.client_id, options);
+    session->connect();
+    session->subscribe(plan.filters, plan.qos);
+    for (const auto& filter : plan.filters) diagnostics.note(1, fmt::format("subscribed to {}", filter));
+    auto subscribe_plan = plan;
+    subscribe_plan.reconnect = !connection.no_reconnect;
+    const auto code = run_subscribe(*session, subscribe_plan, *formatter, out, clock, diagnostics, stop);
+    session->disconnect();
+    if (stop.load() != 0) return to_int(exit_code_for_signal(stop.load()));
+    if (code == ExitCode::timeout) diagnostics.note(1, "--timeout elapsed");
+    return to_int(code);
+}
+
+}  // namespace
+
+Runner set_subscribe_command(CLI::App& root) {
+    auto args = std::make_shared<SubscribeArgs>();
+    auto* app = root.add_subcommand("subscribe", "Print channel-feed or field updates (or raw topics) as text, CSV or JSON");
+    app->alias("sub");
+    const std::string ts = "ThingSpeak";
+    app->add_option("-c,--channel", args->channels, "ThingSpeak channel ID (repeatable)")->group(ts)->allow_extra_args(false);
+    app->add_option("--field", args->fields, "Field updates: N (1-8) or all (repeatable)")->group(ts)->allow_extra_args(false);
+    app->add_option("--read-key", args->read_key, "Legacy broker: channel Read API key (env TSMQTT_READ_KEY)")->group(ts);
+    app->add_option("--label", args->labels, "Name a field in text output: N=NAME (repeatable)")->group(ts)->allow_extra_args(false);
+    const std::string raw = "Raw MQTT";
+    app->add_option("-t,--topic", args->topics, "Subscribe to a raw topic filter, wildcards allowed (repeatable)")
+        ->group(raw)
+        ->allow_extra_args(false);
+    app->add_option("--qos", args->qos, "QoS 0, 1 or 2 (raw MQTT)")->check(CLI::Range(0, 2))->group(raw);
+    const std::string output = "Output";
+    app->add_option("-F,--format", args->format, "Output format: text, csv or json (JSON Lines)")
+        ->group(output);
+    app->add_option("--color", args->color, "Colour in text output: auto, always or never (NO_COLOR honoured)")
+        ->group(output);
+    app->add_flag("--no-header", args->no_header, "CSV without the header row")->group(output);
+    app->add_option("-n,--count", args->count, "Exit 0 after N updates")->group(output);
+    app->add_option("-W,--timeout", args->timeout, "Exit 6 if --count was not reached after SECS (or after SECS)")
+        ->group(output);
+    add_connection_options(*app, args->connection);
+    return [args] { return run_subscribe_command(*args); };
+}
+
+}  // namespace tsmqtt::cli

@@ -1,0 +1,33 @@
+#pragma once
+// A channel-feed update as delivered to subscribers, in every form seen in the wild:
+// values as strings, numbers or null, and keys missing altogether (thingspeak-mqtt.md).
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace tsmqtt {
+
+struct FeedEntry {
+    std::optional<std::uint64_t> channel_id;
+    std::optional<std::uint64_t> entry_id;
+    std::optional<std::string> created_at;
+    std::array<std::optional<std::string>, 8> fields{};  // field1..field8
+    std::optional<std::string> latitude;
+    std::optional<std::string> longitude;
+    std::optional<std::string> elevation;
+    std::optional<std::string> status;
+};
+
+// Parses one channel-feed JSON message. Numbers are kept as their shortest text; integers
+// given as strings ("797") are accepted for channel_id/entry_id. Unknown keys are ignored.
+// Throws Error(ExitCode::usage) whose message says why the message is not a feed entry
+// (not JSON, not an object, wrong type for a key, ...).
+FeedEntry parse_feed_entry(std::string_view json);
+
+// The entry as ThingSpeak sends it: every key present, null where no value, channel_id and
+// entry_id as integers, values as strings. Keys in ThingSpeak's order.
+std::string feed_entry_to_json(const FeedEntry& entry);
+
+}  // namespace tsmqtt

@@ -1,0 +1,172 @@
+#include "core/input_line.hpp"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+
+namespace tsmqtt {
+namespace {
+
+std::string_view trim(std::string_view text) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos) return {};
+    const auto last = text.find_last_not_of(" \t\r\n");
+    return text.substr(first, last - first + 1);
+}
+
+// RFC 4180 on one line: quoted cells may hold commas and doubled quotes.
+std::vector<std::string> split_csv(std::string_view line) {
+    std::vector<std::string> cells(1);
+    bool quoted = false;
+    bool was_quoted = false;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        const char c = line[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+                cells.back() += '"';
+                ++i;
+            } else if (c == '"') {
+                quoted = false;
+            } else {
+                cells.back() += c;
+            }
+        } else if (c == '"' && trim(cells.back()).empty() && !was_quoted) {
+            cells.back().clear();
+            quoted = true;
+            was_quoted = true;
+        } else if (c == ',') {
+            cells.emplace_back();
+            was_quoted = false;
+        } else if (was_quoted) {
+            if (c != ' ' && c != '\t') usage_error(fmt::format("text after a closing quote in CSV cell {}", cells.size()));
+        } else {
+            cells.back() += c;
+        }
+    }
+    if (quoted) usage_error("unterminated quote in CSV line");
+    return cells;
+}
+
+void set_param(FeedParams& params, Param param, std::string value) {
+    if (value.empty()) return;
+    params.set(param, std::move(value));
+}
+
+FeedParams parse_csv_line(std::string_view line, const ColumnMap& columns) {
+    auto cells = split_csv(line);
+    if (cells.size() > columns.size()) {
+        usage_error(fmt::format("{} values but only {} columns (set --columns to name them)", cells.size(),
+                                columns.size()));
+    }
+    FeedParams params;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        if (!columns[i]) continue;
+        auto value = std::string(trim(cells[i]));
+        set_param(params, *columns[i], std::move(value));
+    }
+    return params;
+}
+
+FeedParams parse_form_line(std::string_view line) {
+    FeedParams params;
+    std::size_t start = 0;
+    while (start <= line.size()) {
+        auto end = line.find('&', start);
+        if (end == std::string_view::npos) end = line.size();
+        const auto pair = line.substr(start, end - start);
+        start = end + 1;
+        if (pair.empty()) continue;
+        const auto eq = pair.find('=');
+        if (eq == std::string_view::npos) usage_error(fmt::format("'{}' is not name=value", pair));
+        const auto name = form_urldecode(pair.substr(0, eq));
+        set_param(params, parse_param(name), form_urldecode(pair.substr(eq + 1)));
+    }
+    return params;
+}
+
+FeedParams parse_json_line(std::string_view line) {
+    const auto doc = nlohmann::json::parse(line, nullptr, false);
+    if (doc.is_discarded()) usage_error("invalid JSON");
+    if (!doc.is_object()) usage_error("JSON line is not an object such as {\"field1\": 1.5}");
+    FeedParams params;
+    for (const auto& [key, value] : doc.items()) {
+        const auto param = parse_param(key);
+        if (value.is_null()) continue;
+        if (value.is_string()) {
+            set_param(params, param, value.get<std::string>());
+        } else if (value.is_number() || value.is_boolean()) {
+            set_param(params, param, value.dump());
+        } else {
+            usage_error(fmt::format("value of '{}' is not a string, number or boolean", key));
+        }
+    }
+    return params;
+}
+
+}  // namespace
+
+ColumnMap default_columns() {
+    ColumnMap columns;
+    for (int i = 0; i < kFieldCount; ++i) columns.emplace_back(static_cast<Param>(i));
+    return columns;
+}
+
+ColumnMap parse_columns(std::string_view list) {
+    ColumnMap columns;
+    std::size_t start = 0;
+    while (start <= list.size()) {
+        auto end = list.find(',', start);
+        if (end == std::string_view::npos) end = list.size();
+        const auto name = trim(list.substr(start, end - start));
+        start = end + 1;
+        if (name.empty() || name == "-") {
+            columns.emplace_back(std::nullopt);
+            continue;
+        }
+        const auto param = find_param(name);
+        if (!param) {
+            usage_error(fmt::format("invalid --columns: unknown name '{}' (expected field1..field8, 1..8, lat, "
+                                    "long, elevation, status, created_at, or - to skip a column)",
+                                    name));
+        }
+        for (const auto& existing : columns) {
+            if (existing == param) usage_error(fmt::format("invalid --columns: '{}' is named twice", name));
+        }
+        columns.emplace_back(param);
+    }
+    return columns;
+}
+
+bool is_blank(std::string_view line) { return trim(line).empty(); }
+
+LineFormat detect_line_format(std::string_view line) {
+    line = trim(line);
+    if (!line.empty() && line.front() == '{') return LineFormat::json;
+    const auto stop = line.find_first_of("=&,");
+    if (stop != std::string_view::npos && line[stop] == '=' && find_param(trim(line.substr(0, stop)))) {
+        return LineFormat::form;
+    }
+    return LineFormat::csv;
+}
+
+FeedParams parse_input_line(std::string_view line, const ColumnMap& columns) {
+    line = trim(line);
+    FeedParams params;
+    switch (detect_line_format(line)) {
+        case LineFormat::json:
+            params = parse_json_line(line);
+            break;
+        case LineFormat::form:
+            params = parse_form_line(line);
+            break;
+        case LineFormat::csv:
+            params = parse_csv_line(line, columns);
+            break;
+    }
+    if (params.empty()) usage_error("no values in line");
+    return params;
+}
+
+}  // namespace tsmqtt

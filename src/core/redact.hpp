@@ -1,0 +1,13 @@
+#pragma once
+// Secrets never reach an output: every text shown to the user that may hold one (a topic
+// with a write key, a URL) goes through redact().
+#include <string>
+#include <string_view>
+
+#include "core/settings.hpp"
+
+namespace tsmqtt {
+
+std::string redact(std::string_view text, const Settings& settings);
+
+}  // namespace tsmqtt

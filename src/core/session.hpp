@@ -1,0 +1,49 @@
+#pragma once
+// The broker connection as the core sees it. PahoSession implements it over Paho; unit tests
+// use a fake. Every method may throw Error carrying the exit status of CLI.md.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tsmqtt {
+
+struct IncomingMessage {
+    std::string topic;
+    std::string payload;
+    int qos = 0;
+    bool retained = false;
+};
+
+struct SessionEvent {
+    enum class Kind { message, connection_lost, reconnected } kind = Kind::message;
+    IncomingMessage message;  // kind == message
+    std::string detail;       // connection_lost: the cause, when known
+};
+
+class Session {
+public:
+    virtual ~Session() = default;
+
+    // Connects once; a failure throws Error (network 3, TLS 4, refused 5). After a later loss
+    // the session reconnects by itself, if it was asked to, and reports it as events.
+    virtual void connect() = 0;
+
+    // Queues one message. Blocks while the window of undelivered messages is full (so a fast
+    // producer is slowed down, never dropped), including while reconnecting.
+    virtual void publish(const std::string& topic, const std::string& payload, int qos, bool retain) = 0;
+
+    // Waits until everything queued is delivered (QoS 0: written to the network; QoS 1/2:
+    // acknowledged) or the deadline passes. Returns how many messages remain undelivered.
+    virtual std::size_t flush(std::chrono::steady_clock::time_point deadline) = 0;
+
+    virtual void subscribe(const std::vector<std::string>& filters, int qos) = 0;
+
+    // The next message or connection event, or nullopt when none came before the deadline.
+    virtual std::optional<SessionEvent> next_event(std::chrono::steady_clock::time_point deadline) = 0;
+
+    // Clean MQTT disconnect; queued messages are sent first where the connection allows.
+    virtual void disconnect() = 0;
+};
+
+}  // namespace tsmqtt

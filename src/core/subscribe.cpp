@@ -1,0 +1,70 @@
+#include "core/subscribe.hpp"
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/thingspeak.hpp"
+
+namespace tsmqtt {
+
+Update to_update(const IncomingMessage& message, bool raw, std::chrono::system_clock::time_point received_at) {
+    if (!raw) {
+        const auto meaning = classify_subscribe_topic(message.topic);
+        if (meaning.kind == TopicMeaning::Kind::channel_feed) {
+            ChannelUpdate update{message.topic, parse_feed_entry(message.payload), received_at};
+            if (!update.entry.channel_id) update.entry.channel_id = meaning.channel.value;
+            return update;
+        }
+        if (meaning.kind == TopicMeaning::Kind::field_feed) {
+            return FieldUpdate{message.topic, meaning.channel.value, meaning.field->value, message.payload,
+                               received_at};
+        }
+    }
+    return RawUpdate{message.topic, message.payload, message.qos, message.retained, received_at};
+}
+
+ExitCode run_subscribe(Session& session, const SubscribePlan& plan, const Formatter& formatter, Output& out,
+                       MonotonicClock& clock, Diagnostics& diagnostics, const std::atomic<int>& stop) {
+    const auto started = clock.now();
+    const auto deadline = plan.timeout ? started + *plan.timeout : MonotonicClock::time_point::max();
+    if (!out.write(formatter.header(plan.kind))) return ExitCode::ok;
+    std::size_t written = 0;
+    if (plan.count && *plan.count == 0) return ExitCode::ok;
+    while (stop.load() == 0) {
+        auto event = session.next_event(deadline);
+        if (!event) {
+            if (clock.now() >= deadline) return ExitCode::timeout;
+            continue;
+        }
+        switch (event->kind) {
+            case SessionEvent::Kind::connection_lost:
+                if (!plan.reconnect) {
+                    fail(ExitCode::network, fmt::format("connection lost{}{}", event->detail.empty() ? "" : ": ",
+                                                        event->detail));
+                }
+                diagnostics.warn(fmt::format("connection lost{}{}; reconnecting", event->detail.empty() ? "" : ": ",
+                                             event->detail));
+                continue;
+            case SessionEvent::Kind::reconnected:
+                session.subscribe(plan.filters, plan.qos);
+                diagnostics.warn("reconnected and subscribed again");
+                continue;
+            case SessionEvent::Kind::message:
+                break;
+        }
+        Update update;
+        try {
+            update = to_update(event->message, plan.raw, std::chrono::system_clock::now());
+        } catch (const Error& e) {
+            diagnostics.warn(fmt::format("skipped a malformed message on '{}': {}", escape_for_terminal(event->message.topic),
+                                         e.what()));
+            continue;
+        }
+        if (!out.write(formatter.format(update))) return ExitCode::ok;
+        ++written;
+        if (plan.count && written >= *plan.count) return ExitCode::ok;
+    }
+    return ExitCode::ok;
+}
+
+}  // namespace tsmqtt

@@ -1,0 +1,45 @@
+#pragma once
+// Formatters turn updates into text; they return strings and never write.
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "format/update.hpp"
+
+namespace tsmqtt {
+
+enum class Format { text, csv, json };
+Format parse_format(std::string_view name);  // throws Error(usage)
+
+struct FormatOptions {
+    Format format = Format::text;
+    bool header = true;                 // csv: write the header row
+    bool color = false;                 // text: ANSI colour
+    bool escape_controls = false;       // text/csv: show control characters as \xNN (terminal)
+    std::map<int, std::string> labels;  // field number -> name, text format
+};
+
+class Formatter {
+public:
+    virtual ~Formatter() = default;
+    // The header line(s) written once before the first update ("" when none), for the kind
+    // of updates this run produces. csv with header on: the column row, ending in "\n".
+    virtual std::string header(UpdateKind kind) const = 0;
+    // One update, ending in "\n".
+    virtual std::string format(const Update& update) const = 0;
+};
+
+std::unique_ptr<Formatter> make_formatter(const FormatOptions& options);
+
+// ISO 8601 UTC with seconds: 2021-12-11T05:35:31Z.
+std::string iso8601_utc(Clock::time_point when);
+
+// Makes text safe for a terminal: C0 controls (but not tab), DEL, C1 controls, ESC and
+// invalid UTF-8 bytes become \xNN; a backslash becomes "\\".
+std::string escape_for_terminal(std::string_view text);
+
+// RFC 4180: quoted only when it holds a comma, a quote, CR or LF; quotes doubled.
+std::string csv_field(std::string_view text);
+
+}  // namespace tsmqtt

@@ -1,0 +1,23 @@
+#pragma once
+// Session over Paho MQTT C++ 1.2.0 (mqtt::async_client). See platform-notes.md for the
+// pitfalls this works around: explicit MQTT version, QoS 0 back-pressure, FIFO tokens, the
+// slow destructor, no ssl error_handler, host-name verification.
+#include <atomic>
+#include <memory>
+
+#include "core/session.hpp"
+#include "core/settings.hpp"
+
+namespace tsmqtt {
+
+struct SessionOptions {
+    bool reconnect = true;         // reconnect with backoff after a loss
+    bool send_while_disconnected = true;  // queue publishes while reconnecting
+    std::size_t window = 1024;     // undelivered messages in flight before publish() waits
+    const std::atomic<int>* stop = nullptr;  // a signal: blocking waits give up
+};
+
+std::unique_ptr<Session> make_paho_session(const Settings& settings, std::string client_id,
+                                           const SessionOptions& options);
+
+}  // namespace tsmqtt

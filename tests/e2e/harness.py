@@ -1,0 +1,248 @@
+"""Test harness: a real mosquitto on free loopback ports (TCP, TLS, WebSocket, WebSocket+TLS)
+with password auth and a ThingSpeak-like ACL, the ThingSpeak relay, and helpers that run the
+real tsmqtt binary. Everything waits on conditions with deadlines, never on a bare sleep."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+
+TSMQTT = os.environ.get("TSMQTT_BIN", "tsmqtt")
+RELAY = os.environ.get("TSMQTT_RELAY_BIN", "tsmqtt-relay")
+MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+
+# Device users mimic ThingSpeak MQTT devices: each may publish to and read one channel.
+DEVICES = {
+    "device1": ("Pa55+word/device1+xyzAB", 1001),
+    "device2": ("second-device-secret-99", 2002),
+}
+ADMIN = ("admin", "admin-secret-1234567")
+RELAY_USER = ("relay", "relay-secret-7654321")
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(condition, timeout=10.0, what="condition", interval=0.02):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def port_open(port, host="127.0.0.1"):
+    try:
+        with socket.create_connection((host, port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, **kw)
+
+
+def make_pki(folder):
+    """A throwaway CA and a server certificate for localhost and 127.0.0.1, plus a
+    certificate signed by another CA and an expired one, for the TLS diagnosis tests."""
+    pki = {}
+
+    def path(name):
+        return os.path.join(folder, name)
+
+    def ca(name):
+        run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+             "-subj", f"/CN=tsmqtt test {name}", "-keyout", path(f"{name}.key"), "-out", path(f"{name}.crt")])
+        return path(f"{name}.crt"), path(f"{name}.key")
+
+    def server(name, ca_name, san, days="2", start=None):
+        ext = path(f"{name}.ext")
+        with open(ext, "w") as f:
+            f.write(f"subjectAltName={san}\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n"
+                    "extendedKeyUsage=serverAuth\n")
+        run(["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={name}",
+             "-keyout", path(f"{name}.key"), "-out", path(f"{name}.csr")])
+        cmd = ["openssl", "x509", "-req", "-in", path(f"{name}.csr"), "-CA", path(f"{ca_name}.crt"),
+               "-CAkey", path(f"{ca_name}.key"), "-CAcreateserial", "-out", path(f"{name}.crt"),
+               "-days", days, "-extfile", ext]
+        run(cmd)
+        return path(f"{name}.crt"), path(f"{name}.key")
+
+    pki["ca"], pki["ca_key"] = ca("ca")
+    pki["other_ca"], _ = ca("other-ca")
+    pki["server_crt"], pki["server_key"] = server("localhost", "ca", "DNS:localhost,IP:127.0.0.1,IP:::1")
+    pki["wrong_host_crt"], pki["wrong_host_key"] = server("elsewhere.example", "ca", "DNS:elsewhere.example")
+    return pki
+
+
+@dataclass
+class Broker:
+    """mosquitto 2.0 on 127.0.0.1 with one free port per transport."""
+    folder: str = field(default_factory=lambda: tempfile.mkdtemp(prefix="tsmqtt-e2e-"))
+    ports: dict = field(default_factory=dict)
+    process: subprocess.Popen = None
+    extra_config: str = ""
+    server_cert: str = "server"
+
+    def __post_init__(self):
+        os.chmod(self.folder, 0o755)
+        self.pki = make_pki(self.folder)
+        self.ports = {t: free_port() for t in ("tcp", "tls", "ws", "wss")}
+        self.passwd = os.path.join(self.folder, "passwd")
+        users = dict((u, p) for u, (p, _) in DEVICES.items())
+        users[ADMIN[0]] = ADMIN[1]
+        users[RELAY_USER[0]] = RELAY_USER[1]
+        first = True
+        for user, password in users.items():
+            run(["mosquitto_passwd", "-b"] + (["-c"] if first else []) + [self.passwd, user, password])
+            first = False
+        self.acl = os.path.join(self.folder, "acl")
+        with open(self.acl, "w") as f:
+            f.write(f"user {ADMIN[0]}\ntopic readwrite #\n\n")
+            f.write(f"user {RELAY_USER[0]}\ntopic readwrite channels/#\n\n")
+            for user, (_, channel) in DEVICES.items():
+                f.write(f"user {user}\ntopic write channels/{channel}/publish/#\n"
+                        f"topic read channels/{channel}/subscribe/#\n\n")
+        for name in os.listdir(self.folder):
+            os.chmod(os.path.join(self.folder, name), 0o644)
+        self.log = os.path.join(self.folder, "mosquitto.log")
+        self.start()
+
+    def config(self):
+        crt, key = (self.pki["server_crt"], self.pki["server_key"]) if self.server_cert == "server" else \
+            (self.pki["wrong_host_crt"], self.pki["wrong_host_key"])
+        tls = f"cafile {self.pki['ca']}\ncertfile {crt}\nkeyfile {key}\n"
+        # socket_domain ipv4: a WebSocket listener binds every address otherwise (platform-notes.md).
+        return (f"user root\nper_listener_settings false\nallow_anonymous false\n"
+                f"password_file {self.passwd}\nacl_file {self.acl}\n"
+                f"log_dest file {self.log}\nlog_type all\nmax_queued_messages 200000\n"
+                f"{self.extra_config}\n"
+                f"listener {self.ports['tcp']} 127.0.0.1\n"
+                f"listener {self.ports['tls']} 127.0.0.1\n{tls}"
+                f"listener {self.ports['ws']} 127.0.0.1\nprotocol websockets\nsocket_domain ipv4\n"
+                f"listener {self.ports['wss']} 127.0.0.1\nprotocol websockets\nsocket_domain ipv4\n{tls}")
+
+    def start(self):
+        conf = os.path.join(self.folder, "mosquitto.conf")
+        with open(conf, "w") as f:
+            f.write(self.config())
+        self.process = subprocess.Popen([MOSQUITTO, "-c", conf], stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE, start_new_session=True)
+        try:
+            wait_for(lambda: self.process.poll() is not None or all(port_open(p) for p in self.ports.values()),
+                     timeout=15, what="mosquitto to listen")
+        except AssertionError:
+            self.stop()
+            raise
+        if self.process.poll() is not None:
+            raise RuntimeError("mosquitto failed to start: " + self.process.stderr.read().decode(errors="replace")
+                               + self.read_log())
+
+    def read_log(self):
+        try:
+            with open(self.log, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process and self.process.stderr:
+            self.process.stderr.close()
+        self.process = None
+        wait_for(lambda: not any(port_open(p) for p in self.ports.values()), timeout=10,
+                 what="mosquitto to close its ports")
+
+    def restart(self):
+        self.stop()
+        self.start()
+
+    def close(self):
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def url(self, transport, host="127.0.0.1"):
+        scheme = {"tcp": "tcp", "tls": "mqtts", "ws": "ws", "wss": "wss"}[transport]
+        path = "/mqtt" if transport in ("ws", "wss") else ""
+        return f"{scheme}://{host}:{self.ports[transport]}{path}"
+
+
+class Process:
+    """A running command whose stdout and stderr lines are collected by threads."""
+
+    def __init__(self, cmd, env=None, stdin=subprocess.DEVNULL, **kw):
+        self.cmd = cmd
+        self.proc = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     env=env, start_new_session=True, **kw)
+        self.out = []
+        self.err = []
+        self.raw_out = bytearray()
+        self._threads = [threading.Thread(target=self._pump, args=(self.proc.stdout, self.out, True), daemon=True),
+                         threading.Thread(target=self._pump, args=(self.proc.stderr, self.err, False), daemon=True)]
+        for t in self._threads:
+            t.start()
+
+    def _pump(self, stream, lines, keep_raw):
+        for line in iter(stream.readline, b""):
+            if keep_raw:
+                self.raw_out.extend(line)
+            lines.append(line.decode("utf-8", errors="replace").rstrip("\n"))
+
+    def wait_stdout(self, predicate, timeout=10, what="output"):
+        return wait_for(lambda: any(predicate(l) for l in list(self.out)), timeout,
+                        f"{what}; stdout={self.out!r} stderr={self.err!r}")
+
+    def wait_stderr(self, text, timeout=10):
+        return wait_for(lambda: any(text in l for l in list(self.err)) or self.proc.poll() is not None and
+                        any(text in l for l in list(self.err)), timeout,
+                        f"stderr to say {text!r}; stderr={self.err!r} exit={self.proc.poll()}")
+
+    def wait_exit(self, timeout=20):
+        try:
+            code = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise AssertionError(f"{self.cmd} did not exit within {timeout}s; stdout={self.out!r} stderr={self.err!r}")
+        for t in self._threads:
+            t.join(timeout=5)
+        return code
+
+    def signal(self, sig):
+        self.proc.send_signal(sig)
+
+    def kill(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+    @property
+    def stdout(self):
+        return "\n".join(self.out)
+
+    @property
+    def stderr(self):
+        return "\n".join(self.err)
+
+
+def clean_env(**extra):
+    """An environment without the developer's own tsmqtt settings, with a private config."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TSMQTT_") or k.endswith("_BIN")}
+    env.update({k: str(v) for k, v in extra.items()})
+    return env

@@ -1,0 +1,149 @@
+#include <catch2/catch.hpp>
+
+#include "core/error.hpp"
+#include "core/subscribe.hpp"
+#include "fake_session.hpp"
+
+using namespace tsmqtt;
+using namespace tsmqtt::testing;
+
+namespace {
+
+class StringOutput final : public Output {
+public:
+    bool write(std::string_view text) override {
+        if (closed_after && writes >= *closed_after) return false;
+        ++writes;
+        text_ += text;
+        return true;
+    }
+    std::string text_;
+    std::size_t writes = 0;
+    std::optional<std::size_t> closed_after;
+};
+
+// The fake clock advances on every poll so --timeout can elapse.
+class TickingClock final : public MonotonicClock {
+public:
+    time_point now() const override {
+        current += std::chrono::milliseconds(100);
+        return current;
+    }
+    bool sleep_until(time_point, const std::atomic<int>&) override { return true; }
+    mutable time_point current{};
+};
+
+constexpr const char* kEntry =
+    R"({"channel_id":7,"created_at":"2021-12-11T05:35:31Z","entry_id":797,"field1":null,"field2":"21"})";
+
+struct Rig {
+    FakeSession session;
+    TickingClock clock;
+    RecordingDiagnostics diagnostics;
+    StringOutput out;
+    std::atomic<int> stop{0};
+
+    ExitCode run(SubscribePlan plan, Format format = Format::csv) {
+        FormatOptions options;
+        options.format = format;
+        const auto formatter = make_formatter(options);
+        return run_subscribe(session, plan, *formatter, out, clock, diagnostics, stop);
+    }
+};
+
+SubscribePlan plan_for(std::size_t count) {
+    SubscribePlan plan;
+    plan.filters = {"channels/7/subscribe"};
+    plan.count = count;
+    return plan;
+}
+
+}  // namespace
+
+TEST_CASE("updates are written with a CSV header, and --count ends the run", "[subscribe]") {
+    Rig rig;
+    rig.session.add_message("channels/7/subscribe", kEntry);
+    rig.session.add_message("channels/7/subscribe", kEntry);
+    rig.session.add_message("channels/7/subscribe", kEntry);
+    CHECK(rig.run(plan_for(2)) == ExitCode::ok);
+    CHECK(rig.out.text_ ==
+          "created_at,channel_id,entry_id,field1,field2,field3,field4,field5,field6,field7,field8,latitude,longitude,"
+          "elevation,status\n"
+          "2021-12-11T05:35:31Z,7,797,,21,,,,,,,,,,\n"
+          "2021-12-11T05:35:31Z,7,797,,21,,,,,,,,,,\n");
+    CHECK(rig.session.events.size() == 1);
+}
+
+TEST_CASE("a malformed message is reported and skipped, never fatal", "[subscribe]") {
+    Rig rig;
+    rig.session.add_message("channels/7/subscribe", "{not json");
+    rig.session.add_message("channels/7/subscribe", kEntry);
+    CHECK(rig.run(plan_for(1)) == ExitCode::ok);
+    REQUIRE(rig.diagnostics.warnings.size() == 1);
+    CHECK_THAT(rig.diagnostics.warnings[0], Catch::StartsWith("skipped a malformed message on 'channels/7/subscribe'"));
+    CHECK_THAT(rig.out.text_, Catch::EndsWith("797,,21,,,,,,,,,,\n"));
+}
+
+TEST_CASE("--timeout ends the run with exit 6", "[subscribe]") {
+    Rig rig;
+    auto plan = plan_for(5);
+    plan.timeout = std::chrono::seconds(2);
+    CHECK(rig.run(plan) == ExitCode::timeout);
+}
+
+TEST_CASE("a closed output ends the run quietly with exit 0", "[subscribe]") {
+    Rig rig;
+    rig.out.closed_after = 2;  // the header and one row
+    for (int i = 0; i < 5; ++i) rig.session.add_message("channels/7/subscribe", kEntry);
+    CHECK(rig.run(plan_for(5)) == ExitCode::ok);
+    CHECK(rig.session.events.size() == 3);
+    CHECK(rig.diagnostics.warnings.empty());
+}
+
+TEST_CASE("after a reconnect the subscriptions are made again", "[subscribe]") {
+    Rig rig;
+    SessionEvent lost;
+    lost.kind = SessionEvent::Kind::connection_lost;
+    lost.detail = "broker went away";
+    SessionEvent back;
+    back.kind = SessionEvent::Kind::reconnected;
+    rig.session.events.push_back(lost);
+    rig.session.events.push_back(back);
+    rig.session.add_message("channels/7/subscribe", kEntry);
+    CHECK(rig.run(plan_for(1)) == ExitCode::ok);
+    REQUIRE(rig.session.subscriptions.size() == 1);
+    CHECK(rig.session.subscriptions[0] == std::vector<std::string>{"channels/7/subscribe"});
+    REQUIRE(rig.diagnostics.warnings.size() == 2);
+    CHECK(rig.diagnostics.warnings[0] == "connection lost: broker went away; reconnecting");
+}
+
+TEST_CASE("with reconnecting off a lost connection is exit 3", "[subscribe]") {
+    Rig rig;
+    SessionEvent lost;
+    lost.kind = SessionEvent::Kind::connection_lost;
+    rig.session.events.push_back(lost);
+    auto plan = plan_for(1);
+    plan.reconnect = false;
+    try {
+        rig.run(plan);
+        FAIL("no error");
+    } catch (const Error& e) {
+        CHECK(e.code() == ExitCode::network);
+        CHECK(std::string(e.what()) == "connection lost");
+    }
+}
+
+TEST_CASE("messages are classified by topic", "[subscribe]") {
+    const auto now = std::chrono::system_clock::now();
+    const auto field = to_update({"channels/7/subscribe/fields/field3", "12.5", 0, false}, false, now);
+    REQUIRE(std::holds_alternative<FieldUpdate>(field));
+    CHECK(std::get<FieldUpdate>(field).field == 3);
+    CHECK(std::get<FieldUpdate>(field).channel_id == 7);
+    const auto channel = to_update({"channels/7/subscribe", R"({"field1":"1"})", 0, false}, false, now);
+    REQUIRE(std::holds_alternative<ChannelUpdate>(channel));
+    CHECK(std::get<ChannelUpdate>(channel).entry.channel_id == 7u);  // taken from the topic when missing
+    const auto raw = to_update({"channels/7/subscribe", "x", 1, true}, true, now);
+    REQUIRE(std::holds_alternative<RawUpdate>(raw));
+    CHECK(std::get<RawUpdate>(raw).qos == 1);
+    CHECK_THROWS_AS(to_update({"channels/7/subscribe", "[]", 0, false}, false, now), Error);
+}
