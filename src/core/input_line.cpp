@@ -144,9 +144,14 @@ bool is_blank(std::string_view line) { return trim(line).empty(); }
 LineFormat detect_line_format(std::string_view line) {
     line = trim(line);
     if (!line.empty() && line.front() == '{') return LineFormat::json;
+    // name=value where the name is a word: a form line, even with an unknown name (reported
+    // as such rather than published as CSV text).
     const auto stop = line.find_first_of("=&,");
-    if (stop != std::string_view::npos && line[stop] == '=' && find_param(trim(line.substr(0, stop)))) {
-        return LineFormat::form;
+    if (stop != std::string_view::npos && stop > 0 && line[stop] == '=') {
+        const auto name = line.substr(0, stop);
+        const bool word = name.find_first_not_of(
+                              "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == std::string_view::npos;
+        if (word) return LineFormat::form;
     }
     return LineFormat::csv;
 }

@@ -38,7 +38,7 @@ Error connect_error(const mqtt::exception& e, const Settings& settings, const En
     if (!reason.empty()) {
         std::string hint;
         if (rc == 4 || rc == 0x86) hint = " (check the username and password)";
-        if (rc == 5 || rc == 0x87) hint = " (check the credentials and that the device may use this channel)";
+        if (rc == 5 || rc == 0x87) hint = " (check the username and password, and that this device may connect)";
         if (rc == 2 || rc == 0x85) hint = " (check --client-id)";
         return Error(ExitCode::auth, fmt::format("{} refused the connection: {}{}", endpoint.uri(), reason, hint));
     }

@@ -35,7 +35,8 @@ def start_relay(broker, *extra):
 
 @pytest.fixture(scope="session")
 def relay(broker):
-    r = start_relay(broker, "--write-key", "3003=LEGACYWRITEKEY1", "--read-key", "3003=LEGACYREADKEY1")
+    r = start_relay(broker, "--write-key", "3003=LEGACYWRITEKEY1", "--read-key", "3003=LEGACYREADKEY1",
+                    "--channel", "1001", "--channel", "2002", "--channel", "3003")
     yield r
     r.signal(15)
     r.wait_exit()

@@ -26,7 +26,9 @@ def test_channel_entry_round_trip(tsmqtt, relay, transport):
 def test_wrong_password_is_refused_with_exit_5(tsmqtt):
     result = tsmqtt.run("publish", "-c", "1001", "field1=1", env=tsmqtt.env("device1", password="wrong-password"))
     assert result.returncode == 5
-    assert b"bad user name or password" in result.stderr
+    # mosquitto answers a bad password with CONNACK 5 (not authorized) under MQTT 3.1.1.
+    assert b"refused the connection: not authorized (check the username and password" in result.stderr
+    assert b"wrong-password" not in result.stderr
     assert result.stderr.count(b"\n") == 1
 
 
@@ -43,7 +45,14 @@ def test_acl_violation_is_refused(tsmqtt, relay):
     assert json.loads(message["payload"])["field1"] == "allowed"
 
 
-def test_acl_refuses_a_subscription_to_another_channel(tsmqtt):
-    result = tsmqtt.run("subscribe", "-c", "2002", "--count", "1", "--timeout", "5")
-    assert result.returncode == 5, result.stderr
-    assert b"refused the subscription to 'channels/2002/subscribe'" in result.stderr
+def test_acl_keeps_another_channel_from_a_subscriber(tsmqtt, relay):
+    # mosquitto grants the subscription but delivers nothing the ACL denies: device1 must not
+    # see channel 2002, whose own device does see the entry.
+    intruder = tsmqtt.subscriber("-c", "2002", "--format", "csv", "--no-header", "--timeout", "4")
+    owner = tsmqtt.subscriber("-c", "2002", "--format", "csv", "--no-header", "--count", "1", "--timeout", "20",
+                              user="device2")
+    assert tsmqtt.run("publish", "-c", "2002", "field1=private", user="device2").returncode == 0
+    assert owner.wait_exit() == 0, owner.stderr
+    assert owner.out[0].split(",")[3] == "private"
+    assert intruder.wait_exit() == 6
+    assert intruder.out == []

@@ -96,6 +96,10 @@ Outcome Relay::handle(std::string_view topic, std::string_view payload, std::chr
         outcome.dropped = "not a ThingSpeak publish topic";
         return outcome;
     }
+    if (!only_.empty() && only_.count(target.channel) == 0) {
+        outcome.dropped = "channel not handled by this relay";
+        return outcome;
+    }
     const auto& rules = rules_[target.channel];
     if (target.key != rules.write_key) {
         outcome.dropped = "write key does not match";

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,7 +27,9 @@ struct Outcome {
 
 class Relay {
 public:
-    explicit Relay(std::map<std::uint64_t, ChannelRules> rules = {}) : rules_(std::move(rules)) {}
+    // `only`: when not empty, the channels this relay handles (several relays can share a broker).
+    explicit Relay(std::map<std::uint64_t, ChannelRules> rules = {}, std::set<std::uint64_t> only = {})
+        : rules_(std::move(rules)), only_(std::move(only)) {}
 
     // `now` stamps created_at when the entry has none; `steady_now` drives the rate limit.
     Outcome handle(std::string_view topic, std::string_view payload, std::chrono::system_clock::time_point now,
@@ -39,6 +42,7 @@ private:
         bool any = false;
     };
     std::map<std::uint64_t, ChannelRules> rules_;
+    std::set<std::uint64_t> only_;
     std::map<std::uint64_t, ChannelState> state_;
 };
 

@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> intervals;
     std::vector<std::string> write_keys;
     std::vector<std::string> read_keys;
+    std::vector<std::string> only;
     bool verbose = false;
     app.add_option("--url", url, "Broker URL");
     app.add_option("-u,--username", username, "Username");
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
     app.add_option("--interval", intervals, "CHANNEL=SECS minimum time between updates")->allow_extra_args(false);
     app.add_option("--write-key", write_keys, "CHANNEL=KEY legacy write key")->allow_extra_args(false);
     app.add_option("--read-key", read_keys, "CHANNEL=KEY legacy read key")->allow_extra_args(false);
+    app.add_option("--channel", only, "Handle only these channels (repeatable; default all)")->allow_extra_args(false);
     app.add_flag("-v,--verbose", verbose, "Log every entry and every drop");
     CLI11_PARSE(app, argc, argv);
 
@@ -82,7 +84,9 @@ int main(int argc, char** argv) {
         session->connect();
         const std::vector<std::string> filters{"channels/+/publish", "channels/+/publish/#"};
         session->subscribe(filters, 0);
-        tsmqtt::relay::Relay relay(rules);
+        std::set<std::uint64_t> channels;
+        for (const auto& text : only) channels.insert(tsmqtt::parse_channel_id(text).value);
+        tsmqtt::relay::Relay relay(rules, channels);
         std::cout << "relay ready" << std::endl;
         while (g_stop.load() == 0) {
             auto event = session->next_event(std::chrono::steady_clock::now() + std::chrono::milliseconds(200));

@@ -30,7 +30,9 @@ TEST_CASE("the three line formats are told apart", "[input_line]") {
     CHECK(detect_line_format("field1=1&status=ok") == LineFormat::form);
     CHECK(detect_line_format("2=5") == LineFormat::form);
     CHECK(detect_line_format("1.5,2.5") == LineFormat::csv);
-    CHECK(detect_line_format("a=b,c") == LineFormat::csv);  // 'a' is no parameter name
+    CHECK(detect_line_format("field9=1") == LineFormat::form);  // reported as an unknown name
+    CHECK(detect_line_format("a b=c,d") == LineFormat::csv);    // not a word before '='
+    CHECK(detect_line_format("1,x=y") == LineFormat::csv);
     CHECK(detect_line_format("21") == LineFormat::csv);
 }
 
@@ -85,7 +87,7 @@ TEST_CASE("bad lines say what is wrong", "[input_line]") {
     CHECK(encoded("[1,2]") == "field1=%5B1&field2=2%5D");
 }
 
-TEST_CASE("--columns is checked", "[input_line]") {
+TEST_CASE("the --columns list is checked", "[input_line]") {
     CHECK(parse_columns("1,2,status").size() == 3);
     CHECK_FALSE(parse_columns("field1,,status")[1].has_value());
     CHECK_THROWS_WITH(parse_columns("field1,temperature"), Catch::Contains("unknown name 'temperature'"));

@@ -112,6 +112,6 @@ TEST_CASE("encode_form refuses an empty entry and one over 3000 bytes", "[payloa
     FeedParams empty;
     CHECK_THAT(usage_message([&] { encode_form(empty); }), Catch::Contains("nothing to publish"));
     FeedParams big;
-    for (int i = 0; i < 8; ++i) big.set(static_cast<Param>(i), std::string(120, '&'));  // 3 bytes each encoded
+    for (int i = 0; i < 8; ++i) big.set(static_cast<Param>(i), std::string(130, '&'));  // 3 bytes each encoded
     CHECK_THAT(usage_message([&] { encode_form(big); }), Catch::Contains("ThingSpeak allows at most 3000"));
 }

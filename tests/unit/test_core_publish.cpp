@@ -60,7 +60,7 @@ TEST_CASE("a line stream publishes each entry, skips blank and bad lines with th
     CHECK_THAT(rig.diagnostics.warnings[0], Catch::StartsWith("stdin line 3 skipped: unknown parameter 'field9'"));
 }
 
-TEST_CASE("--strict makes a bad line fatal with exit 2", "[publish]") {
+TEST_CASE("strict mode makes a bad line fatal with exit 2", "[publish]") {
     Rig rig;
     auto plan = entry_stream();
     plan.strict = true;
@@ -86,7 +86,7 @@ TEST_CASE("raw lines are published verbatim", "[publish]") {
     CHECK(report.skipped == 0);
 }
 
-TEST_CASE("--interval spaces the messages and never drops one", "[publish]") {
+TEST_CASE("the interval spaces the messages and never drops one", "[publish]") {
     Rig rig;
     auto plan = entry_stream();
     plan.interval = std::chrono::seconds(15);

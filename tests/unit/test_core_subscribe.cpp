@@ -84,7 +84,7 @@ TEST_CASE("a malformed message is reported and skipped, never fatal", "[subscrib
     CHECK_THAT(rig.out.text_, Catch::EndsWith("797,,21,,,,,,,,,,\n"));
 }
 
-TEST_CASE("--timeout ends the run with exit 6", "[subscribe]") {
+TEST_CASE("the timeout ends the run with exit 6", "[subscribe]") {
     Rig rig;
     auto plan = plan_for(5);
     plan.timeout = std::chrono::seconds(2);

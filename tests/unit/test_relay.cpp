@@ -91,3 +91,9 @@ TEST_CASE("updates faster than the channel's interval are dropped silently", "[r
     REQUIRE(third.dropped.empty());
     CHECK(json::parse(third.messages[0].payload)["entry_id"] == 2);
 }
+
+TEST_CASE("a relay limited to some channels leaves the others alone", "[relay]") {
+    Relay relay({}, {5});
+    CHECK(relay.handle("channels/5/publish", "field1=1", kWhen, kStart).dropped.empty());
+    CHECK(relay.handle("channels/6/publish", "field1=1", kWhen, kStart).dropped == "channel not handled by this relay");
+}

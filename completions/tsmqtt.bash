@@ -1,0 +1,152 @@
+# bash completion for tsmqtt(1)                              -*- shell-script -*-
+# Installed as /usr/share/bash-completion/completions/tsmqtt (loaded on demand by
+# bash-completion). The option names are those of `tsmqtt <command> --help`;
+# scripts/check.d/docs.sh fails when the two drift apart.
+
+# Options that take no value; every other option takes one (publish --field takes two).
+_tsmqtt_flags=' -h --help -V --version --insecure --ask-password --no-reconnect -v --verbose
+ -q --quiet --dry-run --strict --stdin --stdin-whole -r --retain --no-header --default '
+
+_tsmqtt_connection_options='--url -H --host -p --port -T --transport --ws-path -i --client-id
+ -u --username --cafile --capath --cert --key --insecure --keepalive --connect-timeout
+ --mqtt-version'
+_tsmqtt_session_options='--profile --password-file --ask-password --no-reconnect
+ -v --verbose -q --quiet --dry-run -h --help'
+_tsmqtt_publish_options="-c --channel --status --lat --long --elevation --created-at --field
+ --write-key --columns --strict --stdin --interval --flush-timeout -t --topic -m --message
+ -f --file --stdin-whole --qos -r --retain $_tsmqtt_connection_options $_tsmqtt_session_options"
+_tsmqtt_subscribe_options="-c --channel --field --read-key --label -t --topic --qos -F --format
+ --color --no-header -n --count -W --timeout $_tsmqtt_connection_options $_tsmqtt_session_options"
+_tsmqtt_profile_add_options="-c --channel --write-key --read-key --label --password-file
+ --ask-password --default -h --help $_tsmqtt_connection_options"
+
+# Saved profile names, read live: `profile list` prints one per line, the default one
+# followed by "  (default)".
+_tsmqtt_profiles() {
+    local name rest
+    command "${1:-tsmqtt}" profile list 2>/dev/null </dev/null | while read -r name rest; do
+        printf '%s\n' "$name"
+    done
+}
+
+# How many words option $2 of command $1 consumes after itself.
+_tsmqtt_arity() {
+    case $2 in
+        --*=*) echo 0 ;;
+        --field) [[ $1 == publish ]] && echo 2 || echo 1 ;;
+        --?*) [[ $_tsmqtt_flags == *" $2 "* ]] && echo 0 || echo 1 ;;
+        -?) [[ $_tsmqtt_flags == *" $2 "* ]] && echo 0 || echo 1 ;;
+        *) echo 0 ;; # -vv, -c1587079: the value, if any, is in the same word
+    esac
+}
+
+_tsmqtt() {
+    local cur prev words cword split
+    _init_completion -s || return
+
+    # Walk the words before the cursor: the command, the profile action, the positionals,
+    # and whether the cursor sits on the value of an option.
+    local command='' action='' positionals=0 option='' pending=0 arity i word
+    for ((i = 1; i < cword; i++)); do
+        word=${words[i]}
+        if ((pending > 0)); then
+            pending=$((pending - 1))
+            continue
+        fi
+        if [[ $word == -?* ]]; then
+            arity=$(_tsmqtt_arity "$command" "$word")
+            option=$word
+            pending=$arity
+            continue
+        fi
+        if [[ -z $command ]]; then
+            command=$word
+            case $command in
+                pub) command=publish ;;
+                sub) command=subscribe ;;
+            esac
+        elif [[ $command == profile && -z $action ]]; then
+            action=$word
+        else
+            positionals=$((positionals + 1))
+        fi
+    done
+
+    local value_of='' value_index=1
+    if [[ $split == true ]]; then
+        value_of=$prev
+    elif ((pending > 0)); then
+        value_of=$option
+        value_index=$(($(_tsmqtt_arity "$command" "$option") - pending + 1))
+    fi
+
+    if [[ -n $value_of ]]; then
+        case $value_of in
+            -T | --transport) COMPREPLY=($(compgen -W 'tcp tls ws wss' -- "$cur")) ;;
+            -F | --format) COMPREPLY=($(compgen -W 'text csv json' -- "$cur")) ;;
+            --mqtt-version) COMPREPLY=($(compgen -W '3.1.1 5' -- "$cur")) ;;
+            --color) COMPREPLY=($(compgen -W 'auto always never' -- "$cur")) ;;
+            --qos) COMPREPLY=($(compgen -W '0 1 2' -- "$cur")) ;;
+            --field)
+                if [[ $command == subscribe ]]; then
+                    COMPREPLY=($(compgen -W '1 2 3 4 5 6 7 8 all' -- "$cur"))
+                elif ((value_index == 1)); then
+                    COMPREPLY=($(compgen -W '1 2 3 4 5 6 7 8' -- "$cur"))
+                fi
+                ;;
+            -p | --port) COMPREPLY=($(compgen -W '1883 8883 80 443' -- "$cur")) ;;
+            --ws-path) COMPREPLY=($(compgen -W '/mqtt' -- "$cur")) ;;
+            --url)
+                COMPREPLY=($(compgen -W 'tcp:// mqtt:// ssl:// tls:// mqtts:// ws:// wss://' -- "$cur"))
+                compopt -o nospace
+                ;;
+            --label)
+                COMPREPLY=($(compgen -W '1= 2= 3= 4= 5= 6= 7= 8=' -- "$cur"))
+                compopt -o nospace
+                ;;
+            -H | --host) _known_hosts_real -- "$cur" ;;
+            --cafile | --cert | --key | --password-file | -f | --file) _filedir ;;
+            --capath) _filedir -d ;;
+            --profile) COMPREPLY=($(compgen -W "$(_tsmqtt_profiles "$1")" -- "$cur")) ;;
+        esac
+        return
+    fi
+
+    local options=''
+    case $command in
+        '') options='-h --help -V --version' ;;
+        publish) options=$_tsmqtt_publish_options ;;
+        subscribe) options=$_tsmqtt_subscribe_options ;;
+        profile)
+            case $action in
+                add | import) options=$_tsmqtt_profile_add_options ;;
+                *) options='-h --help' ;;
+            esac
+            ;;
+    esac
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$options" -- "$cur"))
+        return
+    fi
+
+    case $command in
+        '')
+            COMPREPLY=($(compgen -W 'publish pub subscribe sub profile' -- "$cur"))
+            ;;
+        publish)
+            COMPREPLY=($(compgen -W 'field1= field2= field3= field4= field5= field6= field7= field8=
+                status= lat= long= elevation= created_at=' -- "$cur"))
+            compopt -o nospace
+            ;;
+        profile)
+            case $action in
+                '') COMPREPLY=($(compgen -W 'list show add import remove default' -- "$cur")) ;;
+                show | remove | default)
+                    ((positionals == 0)) && COMPREPLY=($(compgen -W "$(_tsmqtt_profiles "$1")" -- "$cur"))
+                    ;;
+                import) ((positionals == 1)) && _filedir ;;
+            esac
+            ;;
+    esac
+} &&
+    complete -F _tsmqtt tsmqtt

@@ -1,0 +1,13 @@
+#pragma once
+// The concrete formatters behind make_formatter, one file each.
+#include <memory>
+
+#include "format/formatter.hpp"
+
+namespace tsmqtt {
+
+std::unique_ptr<Formatter> make_text_formatter(const FormatOptions& options);
+std::unique_ptr<Formatter> make_csv_formatter(const FormatOptions& options);
+std::unique_ptr<Formatter> make_json_formatter();
+
+}  // namespace tsmqtt
