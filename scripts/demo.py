@@ -12,8 +12,7 @@ os.environ["TSMQTT_BIN"] = os.path.join(BUILD, "src", "tsmqtt")
 os.environ["TSMQTT_RELAY_BIN"] = os.path.join(BUILD, "tests", "support", "tsmqtt-relay")
 sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
 
-from harness import DEVICES, Broker, Process, clean_env  # noqa: E402
-from conftest import start_relay  # noqa: E402
+from harness import DEVICES, Broker, Process, clean_env, start_relay  # noqa: E402
 
 TSMQTT = os.environ["TSMQTT_BIN"]
 BOLD, DIM, RESET = ("\033[1m", "\033[2m", "\033[0m") if sys.stdout.isatty() else ("", "", "")

@@ -171,14 +171,15 @@ zsh_complete() {
     timeout 20 zsh -f "$work/complete.zsh" "$completions" "$1"
 }
 
-# Normalised candidate list: one per line, trailing "/" of folders dropped, sorted, unique.
+# Normalised candidate list: one per line, sorted, unique, without the "/" after a folder or
+# the "=" after NAME (zsh adds those as suffixes, bash and fish as part of the candidate).
 candidates() {
     local shell="$1" line="$2" output
     if ! output="$("${shell}_complete" "$line")"; then
         problem "$shell: completing '$line' failed or timed out"
         return 0
     fi
-    sed -e 's:/$::' -e '/^$/d' <<<"$output" | sort -u
+    sed -e 's:[/=]$::' -e '/^$/d' <<<"$output" | sort -u
 }
 
 # expect_exactly SHELL LINE CANDIDATE...: the shell offers these candidates and no others.
@@ -238,6 +239,11 @@ for shell in bash zsh fish; do
     expect_exactly "$shell" "tsmqtt publish --qos " 0 1 2
     expect_exactly "$shell" "tsmqtt subscribe --qos " 0 1 2
     expect_exactly "$shell" "tsmqtt publish -c 1 --status x --field 2 " # the field's value: free text
+    # NAME=VALUE arguments, also after flags (which take no value) and options (which take one).
+    expect_exactly "$shell" "tsmqtt publish -c 1 --verbose --dry-run -q --stdin-whole fi" field{1..8}
+    expect_exactly "$shell" "tsmqtt pub --lat 10 --field 1 2 e" elevation
+    expect_exactly "$shell" "tsmqtt subscribe --label " {1..8}
+    expect_exactly "$shell" "tsmqtt profile add x --label " {1..8}
 
     # Profile names, read live; "(default)" is not a name.
     expect_exactly "$shell" "tsmqtt profile show " alpha beta

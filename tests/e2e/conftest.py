@@ -3,7 +3,7 @@ import subprocess
 
 import pytest
 
-from harness import ADMIN, DEVICES, RELAY, RELAY_USER, TSMQTT, Broker, Process, clean_env
+from harness import ADMIN, DEVICES, TSMQTT, Broker, Process, clean_env, start_relay  # noqa: F401
 
 TRANSPORTS = ["tcp", "tls", "ws", "wss"]
 
@@ -21,16 +21,6 @@ def private_broker():
     b = Broker()
     yield b
     b.close()
-
-
-def start_relay(broker, *extra):
-    password_file = os.path.join(broker.folder, "relay-password")
-    with open(password_file, "w") as f:
-        f.write(RELAY_USER[1])
-    relay = Process([RELAY, "--url", broker.url("tcp"), "-u", RELAY_USER[0], "--password-file", password_file,
-                     *extra], env=clean_env())
-    relay.wait_stdout(lambda l: l == "relay ready", timeout=15, what="relay ready")
-    return relay
 
 
 @pytest.fixture(scope="session")

@@ -241,6 +241,17 @@ class Process:
         return "\n".join(self.err)
 
 
+def start_relay(broker, *extra):
+    """The ThingSpeak relay, connected as the relay user; returns once it has subscribed."""
+    password_file = os.path.join(broker.folder, "relay-password")
+    with open(password_file, "w") as f:
+        f.write(RELAY_USER[1])
+    relay = Process([RELAY, "--url", broker.url("tcp"), "-u", RELAY_USER[0], "--password-file", password_file,
+                     *extra], env=clean_env())
+    relay.wait_stdout(lambda l: l == "relay ready", timeout=15, what="relay ready")
+    return relay
+
+
 def clean_env(**extra):
     """An environment without the developer's own tsmqtt settings, with a private config."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TSMQTT_") or k.endswith("_BIN")}

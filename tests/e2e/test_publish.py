@@ -135,7 +135,7 @@ def test_lines_are_sent_as_they_arrive(tsmqtt):
 
 def test_interval_paces_updates_so_the_rate_limit_drops_none(tsmqtt, broker, tmp_path):
     """The relay drops updates to channel 4004 closer than 1 s apart, as ThingSpeak does."""
-    from conftest import start_relay
+    from harness import start_relay
     relay = start_relay(broker, "--interval", "4004=1", "--channel", "4004")
     try:
         sub = tsmqtt.subscriber("-c", "4004", "--format", "csv", "--no-header", "--count", "3", "--timeout", "30",
