@@ -1,10 +1,13 @@
 #include "cli/connection_options.hpp"
 
+#include <filesystem>
+#include <optional>
 #include <random>
 
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "profile/resolve.hpp"
 #include "profile/store.hpp"
 
 namespace tsmqtt::cli {
@@ -84,51 +87,46 @@ Resolved resolve_settings(const ConnectionArgs& args, bool stdin_taken) {
     Resolved resolved;
     auto& settings = resolved.settings;
     const auto env = process_env();
+    if (!args.password_file.empty() && args.ask_password) {
+        usage_error("--password-file and --ask-password both give the password; choose one");
+    }
+    if (args.password_file == "-" && stdin_taken) {
+        usage_error("--password-file - and --stdin both want standard input; give the password another way");
+    }
 
-    std::string profile_name = args.profile;
-    if (profile_name.empty()) profile_name = env("TSMQTT_PROFILE").value_or("");
-    const auto path = profile_file_path(env);
-    const auto store = ProfileStore::load(path);
-    if (profile_name.empty() && store.default_name()) profile_name = *store.default_name();
-    if (!profile_name.empty()) {
-        const auto* profile = store.find(profile_name);
-        if (profile == nullptr) {
-            fail(ExitCode::config, fmt::format("unknown profile '{}' (see: tsmqtt profile list; file {})",
-                                               profile_name, path.string()));
-        }
-        const auto source = fmt::format("profile '{}'", profile_name);
-        try {
-            for (const auto& [key, value] : profile->values) {
-                apply_setting(settings, key, value, Origin::profile, source);
+    const bool named = !args.profile.empty() || env("TSMQTT_PROFILE").value_or("") != "";
+    std::optional<std::filesystem::path> path;
+    try {
+        path = profile_file_path(env);
+    } catch (const Error&) {
+        if (named) throw;
+    }
+    if (path) {
+        const auto store = ProfileStore::load(*path);
+        const auto choice = choose_profile(args.profile, env, store.default_name());
+        if (!choice.name.empty()) {
+            const auto* profile = store.find(choice.name);
+            if (profile == nullptr) {
+                fail(ExitCode::config, fmt::format("unknown profile '{}' (from {}; see: tsmqtt profile list; file {})",
+                                                   choice.name, choice.reason, path->string()));
             }
-            for (const auto& [field, label] : profile->labels) {
-                apply_setting(settings, "label", fmt::format("{}={}", field, label), Origin::profile, source);
-            }
-        } catch (const Error& e) {
-            fail(ExitCode::config, fmt::format("{} in {}: {}", source, path.string(), e.what()));
+            apply_profile(settings, *profile, path->string());
+            resolved.profile = choice.name;
+            resolved.profile_reason = choice.reason;
+            resolved.profile_file = path->string();
         }
     }
-    for (const auto& info : setting_table()) {
-        if (info.env.empty()) continue;
-        const std::string name(info.env);
-        if (auto value = env(name.c_str()); value && !value->empty()) {
-            apply_setting(settings, info.key, *value, Origin::environment, fmt::format("environment ({})", name));
-        }
-    }
-    for (const auto& [key, value] : args.values) {
-        apply_setting(settings, key, value, Origin::command_line, "command line");
-    }
+    apply_environment(settings, env);
+    apply_command_line(settings, args.values);
     if (!args.password_file.empty()) {
-        if (args.password_file == "-" && stdin_taken) {
-            usage_error("--password-file - and --stdin both want standard input; give the password another way");
-        }
         auto password = read_file(args.password_file, "password file");
         while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) password.pop_back();
         if (password.find('\n') != std::string::npos) {
             fail(ExitCode::config, fmt::format("password file '{}' has more than one line", args.password_file));
         }
         apply_setting(settings, "password", password, Origin::command_line,
-                      fmt::format("--password-file {}", args.password_file));
+                      args.password_file == "-" ? std::string("--password-file - (standard input)")
+                                                : fmt::format("--password-file {}", args.password_file));
     }
     if (args.ask_password) {
         apply_setting(settings, "password", prompt_password("Password: "), Origin::command_line, "--ask-password");
@@ -137,19 +135,36 @@ Resolved resolve_settings(const ConnectionArgs& args, bool stdin_taken) {
     return resolved;
 }
 
+std::string insecure_warning(const Settings& settings) {
+    if (!settings.insecure || !settings.endpoint().secure()) return {};
+    return "WARNING: --insecure: the server's certificate and host name are NOT verified; anyone on the network "
+           "path can read and change this connection, password included";
+}
+
 std::vector<std::string> describe_settings(const Resolved& resolved) {
     const auto& s = resolved.settings;
     const auto endpoint = s.endpoint();
-    auto source = [&](std::string_view key) {
+    const auto source = [&](std::string_view key) {
         const auto it = s.sources.find(key);
         return it == s.sources.end() ? std::string("default") : it->second;
     };
+    const auto transport = transport_info(endpoint.transport);
     std::vector<std::string> lines;
-    lines.push_back(fmt::format("endpoint {} (transport {}, host {}, port {})", endpoint.uri(),
-                                transport_info(endpoint.transport).name, source("host"), source("port")));
+    lines.push_back(resolved.profile.empty()
+                        ? std::string("profile none")
+                        : fmt::format("profile '{}' ({}) from {}", resolved.profile, resolved.profile_reason,
+                                      resolved.profile_file));
+    lines.push_back(fmt::format("endpoint {}", endpoint.uri()));
+    lines.push_back(fmt::format("transport {} ({})", transport.name, source("transport")));
+    lines.push_back(fmt::format("host {} ({})", endpoint.host, source("host")));
+    lines.push_back(fmt::format("port {} ({})", endpoint.port,
+                                s.sources.contains("port") ? source("port")
+                                                           : fmt::format("default for {}", transport.name)));
+    if (transport.websocket) lines.push_back(fmt::format("ws-path {} ({})", endpoint.path, source("ws-path")));
     lines.push_back(fmt::format("client-id {} ({})", resolved.client_id,
                                 s.client_id.empty() ? std::string("generated") : source("client-id")));
-    if (!s.username.empty()) lines.push_back(fmt::format("username {} ({})", s.username, source("username")));
+    lines.push_back(s.username.empty() ? std::string("username none")
+                                       : fmt::format("username {} ({})", s.username, source("username")));
     lines.push_back(s.password ? fmt::format("password {} ({})", mask_secret(*s.password), source("password"))
                                : std::string("password none"));
     if (endpoint.secure()) {
@@ -157,6 +172,17 @@ std::vector<std::string> describe_settings(const Resolved& resolved) {
                                     s.cafile.empty() ? (s.capath.empty() ? std::string("system store") : s.capath)
                                                      : s.cafile));
     }
+    const std::pair<std::string_view, const std::string*> files[] = {
+        {"cafile", &s.cafile}, {"capath", &s.capath}, {"cert", &s.cert}, {"key", &s.key}};
+    for (const auto& [key, value] : files) {
+        if (!value->empty()) lines.push_back(fmt::format("{} {} ({})", key, *value, source(key)));
+    }
+    if (s.insecure) lines.push_back(fmt::format("insecure true ({})", source("insecure")));
+    lines.push_back(fmt::format("keepalive {} ({})", s.keepalive, source("keepalive")));
+    lines.push_back(fmt::format("connect-timeout {} ({})", s.connect_timeout, source("connect-timeout")));
+    lines.push_back(fmt::format("mqtt-version {} ({})", s.mqtt_version == MqttVersion::v5 ? "5" : "3.1.1",
+                                source("mqtt-version")));
+    if (s.channel) lines.push_back(fmt::format("channel {} ({})", s.channel->value, source("channel")));
     if (!s.write_key.empty()) lines.push_back(fmt::format("write-key {} ({})", mask_secret(s.write_key), source("write-key")));
     if (!s.read_key.empty()) lines.push_back(fmt::format("read-key {} ({})", mask_secret(s.read_key), source("read-key")));
     return lines;

@@ -30,12 +30,19 @@ void add_setting_options(CLI::App& app, std::vector<std::pair<std::string, std::
 
 struct Resolved {
     Settings settings;
-    std::string client_id;  // settings.client_id or a fresh tsmqtt-<random>
+    std::string client_id;       // settings.client_id or a fresh tsmqtt-<random>
+    std::string profile;         // the profile applied, if any
+    std::string profile_reason;  // why: "--profile", "TSMQTT_PROFILE" or "default"
+    std::string profile_file;
 };
 
 // Applies profile, environment and command line; reads --password-file; prompts.
-// `stdin_taken` refuses --password-file - when stdin carries the data.
+// `stdin_taken` refuses --password-file - when stdin carries the data. Without --profile or
+// TSMQTT_PROFILE, a profile file that cannot be located (no HOME) just means no profile.
 Resolved resolve_settings(const ConnectionArgs& args, bool stdin_taken);
+
+// The loud warning --insecure owes the user on a TLS connection ("" when none is due).
+std::string insecure_warning(const Settings& settings);
 
 // "-v" lines: each setting with its value (secrets masked) and where it came from.
 std::vector<std::string> describe_settings(const Resolved& resolved);

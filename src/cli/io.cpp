@@ -63,9 +63,13 @@ std::string redact_output(std::string_view text) { return redact(text, g_secrets
 StderrDiagnostics::StderrDiagnostics(int verbosity, bool quiet)
     : verbosity_(quiet ? 0 : verbosity), quiet_(quiet), terminal_(is_terminal(STDERR_FILENO)) {}
 
-StderrDiagnostics::~StderrDiagnostics() { clear_progress(); }
+StderrDiagnostics::~StderrDiagnostics() {
+    std::lock_guard lock(mutex_);
+    clear_progress();
+}
 
 void StderrDiagnostics::line(std::string_view text) {
+    std::lock_guard lock(mutex_);
     clear_progress();
     // Diagnostics can quote what came from the network: never raw on a terminal.
     auto safe = redact_output(text);
@@ -92,6 +96,7 @@ void StderrDiagnostics::warn(std::string_view text) {
 
 void StderrDiagnostics::progress(std::string_view text) {
     if (quiet_ || !terminal_) return;
+    std::lock_guard lock(mutex_);
     write_all(STDERR_FILENO, fmt::format("\r\033[K{}", text));
     progress_shown_ = true;
 }
@@ -186,25 +191,45 @@ std::string read_file(const std::string& path, const char* what) {
     }
 }
 
+// Like getpass(3): the controlling terminal, not stdin (which may carry data), and echo is off
+// before the prompt shows, so nothing typed after the prompt can be echoed.
 std::string prompt_password(const std::string& prompt) {
-    const int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
-    if (fd < 0) fail(ExitCode::usage, "--ask-password needs a terminal; use --password-file or TSMQTT_PASSWORD");
+    constexpr const char* kNoTerminal =
+        "--ask-password needs a terminal to prompt on; use --password-file FILE (- = stdin) or TSMQTT_PASSWORD";
+    const int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) fail(ExitCode::usage, kNoTerminal);
     termios saved{};
-    const bool tty = ::tcgetattr(fd, &saved) == 0;
-    if (!tty) {
+    if (::tcgetattr(fd, &saved) != 0) {
         ::close(fd);
-        fail(ExitCode::usage, "--ask-password needs a terminal; use --password-file or TSMQTT_PASSWORD");
+        fail(ExitCode::usage, kNoTerminal);
     }
     termios quiet = saved;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO | ECHOE | ECHOK | ECHONL);
+    quiet.c_lflag |= ICANON;
+    if (::tcsetattr(fd, TCSAFLUSH, &quiet) != 0) {
+        ::close(fd);
+        fail(ExitCode::usage, kNoTerminal);
+    }
     write_all(fd, prompt);
-    ::tcsetattr(fd, TCSAFLUSH, &quiet);
     std::string password;
-    char c = 0;
-    while (::read(fd, &c, 1) == 1 && c != '\n' && c != '\r') password += c;
+    bool interrupted = false;
+    for (;;) {
+        char c = 0;
+        const auto n = ::read(fd, &c, 1);
+        if (n < 0 && errno == EINTR) {
+            if (g_stop.load() != 0) {
+                interrupted = true;
+                break;
+            }
+            continue;
+        }
+        if (n != 1 || c == '\n' || c == '\r') break;
+        password += c;
+    }
     ::tcsetattr(fd, TCSAFLUSH, &saved);
     write_all(fd, "\n");
     ::close(fd);
+    if (interrupted) fail(exit_code_for_signal(g_stop.load()), "interrupted at the password prompt");
     return password;
 }
 

@@ -2,6 +2,7 @@
 // The process's real I/O behind the core's interfaces: stderr diagnostics, stdin lines,
 // stdout writes, the steady clock, signals and the password prompt.
 #include <atomic>
+#include <mutex>
 #include <string>
 
 #include "core/runtime.hpp"
@@ -28,6 +29,7 @@ public:
 private:
     void line(std::string_view text);
     void clear_progress();
+    std::mutex mutex_;  // Paho's thread reports connection changes too
     int verbosity_;
     bool quiet_;
     bool terminal_;

@@ -9,6 +9,7 @@
 #include "cli/connection_options.hpp"
 #include "cli/dry_run.hpp"
 #include "cli/io.hpp"
+#include "core/connection_watch.hpp"
 #include "core/error.hpp"
 #include "core/publish.hpp"
 #include "core/redact.hpp"
@@ -154,9 +155,14 @@ int run_publish_command(PublishArgs& args) {
         session = std::make_unique<DryRunSession>(out);
     } else {
         for (const auto& line : describe_settings(resolved)) diagnostics.note(1, line);
+        if (const auto warning = insecure_warning(resolved.settings); !warning.empty()) diagnostics.warn(warning);
         SessionOptions options;
         options.reconnect = !connection.no_reconnect;
         options.stop = &stop;
+        auto watch = std::make_shared<ConnectionWatch>(resolved.client_id);
+        options.on_connection_change = [&diagnostics, watch](const SessionEvent& event) {
+            diagnostics.warn(watch->describe(event, std::chrono::steady_clock::now()));
+        };
         session = make_paho_session(resolved.settings, resolved.client_id, options);
         session->connect();
         diagnostics.note(1, "connected");

@@ -46,6 +46,10 @@ int run(int argc, char** argv) {
         return runners[index]();
     } catch (const Error& e) {
         print_error(e.what());
+        // A signal that cut a wait short: report it as the signal, 130 or 143.
+        if (e.code() == ExitCode::interrupted && stop_signal().load() != 0) {
+            return to_int(exit_code_for_signal(stop_signal().load()));
+        }
         return to_int(e.code());
     } catch (const std::exception& e) {
         print_error(fmt::format("unexpected error: {}", e.what()));

@@ -110,6 +110,7 @@ int run_subscribe_command(SubscribeArgs& args) {
         return to_int(ExitCode::ok);
     }
     for (const auto& line : describe_settings(resolved)) diagnostics.note(1, line);
+        if (const auto warning = insecure_warning(resolved.settings); !warning.empty()) diagnostics.warn(warning);
     SessionOptions options;
     options.reconnect = !connection.no_reconnect;
     options.send_while_disconnected = false;
@@ -120,6 +121,7 @@ int run_subscribe_command(SubscribeArgs& args) {
     for (const auto& filter : plan.filters) diagnostics.note(1, fmt::format("subscribed to {}", filter));
     auto subscribe_plan = plan;
     subscribe_plan.reconnect = !connection.no_reconnect;
+    subscribe_plan.client_id = resolved.client_id;
     const auto code = run_subscribe(*session, subscribe_plan, *formatter, out, clock, diagnostics, stop);
     session->disconnect();
     if (stop.load() != 0) return to_int(exit_code_for_signal(stop.load()));

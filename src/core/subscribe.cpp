@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/connection_watch.hpp"
 #include "core/error.hpp"
 #include "core/thingspeak.hpp"
 
@@ -29,6 +30,7 @@ ExitCode run_subscribe(Session& session, const SubscribePlan& plan, const Format
     const auto deadline = plan.timeout ? started + *plan.timeout : MonotonicClock::time_point::max();
     if (!out.write(formatter.header(plan.kind))) return ExitCode::ok;
     std::size_t written = 0;
+    ConnectionWatch watch(plan.client_id);
     if (plan.count && *plan.count == 0) return ExitCode::ok;
     while (stop.load() == 0) {
         auto event = session.next_event(deadline);
@@ -42,12 +44,11 @@ ExitCode run_subscribe(Session& session, const SubscribePlan& plan, const Format
                     fail(ExitCode::network, fmt::format("connection lost{}{}", event->detail.empty() ? "" : ": ",
                                                         event->detail));
                 }
-                diagnostics.warn(fmt::format("connection lost{}{}; reconnecting", event->detail.empty() ? "" : ": ",
-                                             event->detail));
+                diagnostics.warn(watch.describe(*event, std::chrono::steady_clock::now()));
                 continue;
             case SessionEvent::Kind::reconnected:
                 session.subscribe(plan.filters, plan.qos);
-                diagnostics.warn("reconnected and subscribed again");
+                diagnostics.warn(watch.describe(*event, std::chrono::steady_clock::now()) + " and subscribed again");
                 continue;
             case SessionEvent::Kind::message:
                 break;

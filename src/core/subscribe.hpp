@@ -29,6 +29,7 @@ struct SubscribePlan {
     std::optional<std::size_t> count;
     std::optional<std::chrono::milliseconds> timeout;
     bool reconnect = true;
+    std::string client_id;  // named when the connection keeps dropping (a takeover)
 };
 
 // Returns the exit status: ok after --count updates, a closed pipe or a signal's stop (the

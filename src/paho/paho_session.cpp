@@ -83,6 +83,7 @@ public:
             SessionEvent event;
             event.kind = SessionEvent::Kind::connection_lost;
             event.detail = cause;
+            if (options_.on_connection_change) options_.on_connection_change(event);
             events_.push(std::move(event));
         });
         client_->set_connected_handler([this](const std::string&) {
@@ -91,6 +92,7 @@ public:
             if (again) {
                 SessionEvent event;
                 event.kind = SessionEvent::Kind::reconnected;
+                if (options_.on_connection_change) options_.on_connection_change(event);
                 events_.push(std::move(event));
             }
         });
@@ -110,10 +112,21 @@ public:
     }
 
     void connect() override {
-        auto options = connect_options();
+        const auto started = steady::now();
         try {
-            client_->connect(options)->wait();
+            auto token = client_->connect(connect_options());
+            while (!token->wait_for(kPoll)) {
+                if (options_.stop != nullptr && options_.stop->load() != 0) {
+                    fail(ExitCode::interrupted, "interrupted while connecting");
+                }
+            }
         } catch (const mqtt::exception& e) {
+            const auto waited = std::chrono::duration_cast<std::chrono::seconds>(steady::now() - started);
+            if (waited.count() >= settings_.connect_timeout) {
+                throw Error(ExitCode::network,
+                            fmt::format("{} did not answer within {} s (--connect-timeout): is it an MQTT broker?",
+                                        endpoint_.uri(), settings_.connect_timeout));
+            }
             throw connect_error(e, settings_, endpoint_);
         }
     }

@@ -3,6 +3,7 @@
 // pitfalls this works around: explicit MQTT version, QoS 0 back-pressure, FIFO tokens, the
 // slow destructor, no ssl error_handler, host-name verification.
 #include <atomic>
+#include <functional>
 #include <memory>
 
 #include "core/session.hpp"
@@ -15,6 +16,9 @@ struct SessionOptions {
     bool send_while_disconnected = true;  // queue publishes while reconnecting
     std::size_t window = 1024;     // undelivered messages in flight before publish() waits
     const std::atomic<int>* stop = nullptr;  // a signal: blocking waits give up
+    // Called on Paho's thread when the connection is lost or comes back, so that a publisher
+    // blocked on a full window can still tell the user. Events are queued all the same.
+    std::function<void(const SessionEvent&)> on_connection_change;
 };
 
 std::unique_ptr<Session> make_paho_session(const Settings& settings, std::string client_id,

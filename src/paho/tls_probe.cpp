@@ -1,11 +1,13 @@
 #include "paho/tls_probe.hpp"
 
+#include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -55,6 +57,7 @@ std::string tcp_connect(Socket& sock, const Endpoint& endpoint, int timeout_seco
             continue;
         }
         // Back to blocking, with timeouts, for OpenSSL's simple blocking handshake.
+        ::fcntl(candidate.fd, F_SETFL, ::fcntl(candidate.fd, F_GETFL) & ~O_NONBLOCK);
         timeval tv{timeout_seconds, 0};
         ::setsockopt(candidate.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
         ::setsockopt(candidate.fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
@@ -65,13 +68,7 @@ std::string tcp_connect(Socket& sock, const Endpoint& endpoint, int timeout_seco
     return why;
 }
 
-std::string verify_failure(long result, const Endpoint& endpoint, X509* peer) {
-    std::string subject;
-    if (peer != nullptr) {
-        char name[256] = {};
-        X509_NAME_get_text_by_NID(X509_get_subject_name(peer), NID_commonName, name, sizeof name);
-        subject = name;
-    }
+std::string verify_failure(long result, const Endpoint& endpoint, const std::string& subject) {
     switch (result) {
         case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
             return "the server's certificate is self-signed and not trusted (give its CA with --cafile)";
@@ -90,6 +87,23 @@ std::string verify_failure(long result, const Endpoint& endpoint, X509* peer) {
         default:
             return fmt::format("certificate verification failed: {}", X509_verify_cert_error_string(result));
     }
+}
+
+// The leaf certificate's common name, seen during verification: after a failed handshake
+// OpenSSL no longer hands out the peer certificate.
+int remember_leaf(int ok, X509_STORE_CTX* store) {
+    if (X509_STORE_CTX_get_error_depth(store) == 0) {
+        auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+        auto* subject = static_cast<std::string*>(SSL_get_app_data(ssl));
+        X509* cert = X509_STORE_CTX_get_current_cert(store);
+        if (subject != nullptr && cert != nullptr && subject->empty()) {
+            char name[256] = {};
+            if (X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, name, sizeof name) > 0) {
+                *subject = name;
+            }
+        }
+    }
+    return ok;
 }
 
 bool is_ip_address(const std::string& host) {
@@ -111,7 +125,7 @@ ProbeResult tls_handshake(int fd, const Settings& settings, const Endpoint& endp
     } else {
         SSL_CTX_set_default_verify_paths(ctx.get());
     }
-    SSL_CTX_set_verify(ctx.get(), verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, nullptr);
+    SSL_CTX_set_verify(ctx.get(), verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, verify ? remember_leaf : nullptr);
     if (!settings.cert.empty()) {
         if (SSL_CTX_use_certificate_chain_file(ctx.get(), settings.cert.c_str()) != 1) {
             return {ExitCode::tls, fmt::format("cannot load the client certificate {}", settings.cert)};
@@ -123,6 +137,8 @@ ProbeResult tls_handshake(int fd, const Settings& settings, const Endpoint& endp
     }
     std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(ctx.get()), SSL_free);
     SSL_set_fd(ssl.get(), fd);
+    std::string leaf_subject;
+    SSL_set_app_data(ssl.get(), &leaf_subject);
     if (!is_ip_address(endpoint.host)) SSL_set_tlsext_host_name(ssl.get(), endpoint.host.c_str());
     if (verify) {
         auto* param = SSL_get0_param(ssl.get());
@@ -137,9 +153,8 @@ ProbeResult tls_handshake(int fd, const Settings& settings, const Endpoint& endp
     if (rc == 1) return {ExitCode::ok, {}};
     const long result = SSL_get_verify_result(ssl.get());
     if (verify && result != X509_V_OK) {
-        std::unique_ptr<X509, decltype(&X509_free)> peer(SSL_get1_peer_certificate(ssl.get()), X509_free);
         return {ExitCode::tls, fmt::format("TLS with {}:{} failed: {}", endpoint.host, endpoint.port,
-                                           verify_failure(result, endpoint, peer.get()))};
+                                           verify_failure(result, endpoint, leaf_subject))};
     }
     const unsigned long err = ERR_peek_last_error();
     const int reason = ERR_GET_REASON(err);
@@ -148,17 +163,24 @@ ProbeResult tls_handshake(int fd, const Settings& settings, const Endpoint& endp
                                            "(a plain MQTT port? try --transport tcp or ws, or the TLS port)",
                                            endpoint.host, endpoint.port)};
     }
+    if (err == 0) {
+        // A TLS server answers a bad handshake with an alert; a plain MQTT server just hangs up.
+        return {ExitCode::tls, fmt::format("TLS with {}:{} failed: the server closed the connection without a TLS "
+                                           "answer: it does not speak TLS on this port (a plain MQTT port? try "
+                                           "--transport tcp or ws, or the TLS port)",
+                                           endpoint.host, endpoint.port)};
+    }
     char text[256] = {};
-    if (err != 0) ERR_error_string_n(err, text, sizeof text);
-    return {ExitCode::tls, fmt::format("TLS handshake with {}:{} failed: {}", endpoint.host, endpoint.port,
-                                       err != 0 ? text : "the server closed the connection")};
+    ERR_error_string_n(err, text, sizeof text);
+    return {ExitCode::tls, fmt::format("TLS handshake with {}:{} failed: {}", endpoint.host, endpoint.port, text)};
 }
 
 }  // namespace
 
 ProbeResult probe_connection(const Settings& settings, const Endpoint& endpoint) {
     Socket sock;
-    const auto why = tcp_connect(sock, endpoint, settings.connect_timeout);
+    // The probe only explains a failure that already happened: it may not keep the user waiting.
+    const auto why = tcp_connect(sock, endpoint, std::min(settings.connect_timeout, 5));
     if (!why.empty()) {
         return {ExitCode::network, fmt::format("cannot reach {}:{}: {}", endpoint.host, endpoint.port, why)};
     }

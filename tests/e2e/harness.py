@@ -83,7 +83,30 @@ def make_pki(folder):
     pki["other_ca"], _ = ca("other-ca")
     pki["server_crt"], pki["server_key"] = server("localhost", "ca", "DNS:localhost,IP:127.0.0.1,IP:::1")
     pki["wrong_host_crt"], pki["wrong_host_key"] = server("elsewhere.example", "ca", "DNS:elsewhere.example")
+    pki["expired_crt"], pki["expired_key"] = expired_server(folder, pki)
     return pki
+
+
+def expired_server(folder, pki):
+    """A server certificate for localhost that expired in 2020 (openssl ca can back-date)."""
+    def path(name):
+        return os.path.join(folder, name)
+    db = path("ca-db")
+    os.makedirs(db, exist_ok=True)
+    open(os.path.join(db, "index.txt"), "w").close()
+    with open(os.path.join(db, "serial"), "w") as f:
+        f.write("1000\n")
+    cnf = path("ca.cnf")
+    with open(cnf, "w") as f:
+        f.write(f"[ca]\ndefault_ca = test\n[test]\ndir = {db}\ndatabase = {db}/index.txt\nserial = {db}/serial\n"
+                f"new_certs_dir = {db}\ndefault_md = sha256\npolicy = any\ncopy_extensions = copy\n"
+                f"[any]\ncommonName = supplied\n[ext]\nsubjectAltName = DNS:localhost,IP:127.0.0.1\n")
+    run(["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
+         "-keyout", path("expired.key"), "-out", path("expired.csr")])
+    run(["openssl", "ca", "-batch", "-config", cnf, "-extensions", "ext", "-cert", pki["ca"], "-keyfile", pki["ca_key"],
+         "-startdate", "20200101000000Z", "-enddate", "20200102000000Z", "-in", path("expired.csr"),
+         "-out", path("expired.crt")])
+    return path("expired.crt"), path("expired.key")
 
 
 @dataclass
@@ -115,13 +138,15 @@ class Broker:
                 f.write(f"user {user}\ntopic write channels/{channel}/publish/#\n"
                         f"topic read channels/{channel}/subscribe/#\n\n")
         for name in os.listdir(self.folder):
-            os.chmod(os.path.join(self.folder, name), 0o644)
+            if os.path.isfile(os.path.join(self.folder, name)):
+                os.chmod(os.path.join(self.folder, name), 0o644)
         self.log = os.path.join(self.folder, "mosquitto.log")
         self.start()
 
     def config(self):
-        crt, key = (self.pki["server_crt"], self.pki["server_key"]) if self.server_cert == "server" else \
-            (self.pki["wrong_host_crt"], self.pki["wrong_host_key"])
+        crt, key = {"server": (self.pki["server_crt"], self.pki["server_key"]),
+                    "wrong_host": (self.pki["wrong_host_crt"], self.pki["wrong_host_key"]),
+                    "expired": (self.pki["expired_crt"], self.pki["expired_key"])}[self.server_cert]
         tls = f"cafile {self.pki['ca']}\ncertfile {crt}\nkeyfile {key}\n"
         # socket_domain ipv4: a WebSocket listener binds every address otherwise (platform-notes.md).
         return (f"user root\nper_listener_settings false\nallow_anonymous false\n"

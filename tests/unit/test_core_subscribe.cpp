@@ -114,7 +114,8 @@ TEST_CASE("after a reconnect the subscriptions are made again", "[subscribe]") {
     REQUIRE(rig.session.subscriptions.size() == 1);
     CHECK(rig.session.subscriptions[0] == std::vector<std::string>{"channels/7/subscribe"});
     REQUIRE(rig.diagnostics.warnings.size() == 2);
-    CHECK(rig.diagnostics.warnings[0] == "connection lost: broker went away; reconnecting");
+    CHECK(rig.diagnostics.warnings[0] == "connection to the broker lost (broker went away); reconnecting");
+    CHECK(rig.diagnostics.warnings[1] == "reconnected to the broker and subscribed again");
 }
 
 TEST_CASE("with reconnecting off a lost connection is exit 3", "[subscribe]") {

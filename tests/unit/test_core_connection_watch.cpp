@@ -1,0 +1,38 @@
+#include <catch2/catch.hpp>
+
+#include "core/connection_watch.hpp"
+
+using namespace tsmqtt;
+
+namespace {
+SessionEvent lost(std::string detail = {}) {
+    SessionEvent event;
+    event.kind = SessionEvent::Kind::connection_lost;
+    event.detail = std::move(detail);
+    return event;
+}
+SessionEvent back() {
+    SessionEvent event;
+    event.kind = SessionEvent::Kind::reconnected;
+    return event;
+}
+}  // namespace
+
+TEST_CASE("connection changes are described for stderr", "[connection_watch]") {
+    ConnectionWatch watch("dev-1");
+    const auto t0 = std::chrono::steady_clock::time_point(std::chrono::seconds(100));
+    CHECK(watch.describe(lost("socket closed"), t0) == "connection to the broker lost (socket closed); reconnecting");
+    CHECK(watch.describe(back(), t0 + std::chrono::seconds(1)) == "reconnected to the broker");
+    // A loss long after the reconnect is an ordinary outage.
+    CHECK(watch.describe(lost(), t0 + std::chrono::seconds(60)) == "connection to the broker lost; reconnecting");
+}
+
+TEST_CASE("a connection lost right after each reconnect points at a client-ID takeover", "[connection_watch]") {
+    ConnectionWatch watch("dev-1");
+    const auto t0 = std::chrono::steady_clock::time_point(std::chrono::seconds(100));
+    watch.describe(lost(), t0);
+    watch.describe(back(), t0 + std::chrono::seconds(1));
+    const auto line = watch.describe(lost(), t0 + std::chrono::seconds(2));
+    CHECK_THAT(line, Catch::Contains("is another client using the client ID 'dev-1'?"));
+    CHECK_THAT(line, Catch::EndsWith("; reconnecting"));
+}
