@@ -27,6 +27,16 @@ int run(int argc, char** argv) {
     app.footer("Exit status: 0 ok, 1 failure, 2 usage, 3 network, 4 TLS, 5 refused, 6 timeout, 7 config, "
                "130/143 signal.\nSee tsmqtt(1) for examples.");
     const Runner runners[] = {set_publish_command(app), set_subscribe_command(app), set_profile_command(app)};
+    const auto known = [&app](const char* name) {
+        for (const auto* sub : app.get_subcommands({})) {
+            if (sub->check_name(name)) return true;
+        }
+        return false;
+    };
+    if (argc > 1 && argv[1][0] != '-' && !known(argv[1])) {
+        print_error(fmt::format("unknown command '{}': expected publish (pub), subscribe (sub) or profile", argv[1]));
+        return to_int(ExitCode::usage);
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
