@@ -3,6 +3,8 @@ import subprocess
 
 import pytest
 
+import harness
+
 from harness import ADMIN, DEVICES, TSMQTT, Broker, Process, clean_env, start_relay  # noqa: F401
 
 TRANSPORTS = ["tcp", "tls", "ws", "wss"]
@@ -88,3 +90,43 @@ def pytest_sessionstart(session):
         if os.environ.get("CI"):
             pytest.exit("mosquitto is missing, and CI must not skip the broker tests", returncode=1)
         pytest.exit("mosquitto is missing: install the Debian package 'mosquitto' (skipping)", returncode=77)
+
+
+# Secrets never reach an output: everything any tsmqtt process of this session printed is
+# scanned for the passwords the broker knows, whatever the test was about.
+SECRETS = [password for password, _ in harness.DEVICES.values()] + [ADMIN[1], harness.RELAY_USER[1]]
+_CAPTURED = []
+_real_run = subprocess.run
+
+
+def _recording_run(*args, **kwargs):
+    result = _real_run(*args, **kwargs)
+    cmd = args[0] if args else kwargs.get("args")
+    if cmd and str(cmd[0]) == TSMQTT:
+        _CAPTURED.append((cmd, result.stdout, result.stderr))
+    return result
+
+
+subprocess.run = _recording_run
+
+
+def scan_for_secrets(captured):
+    leaks = []
+    for cmd, *outputs in captured:
+        for output in outputs:
+            if output is None:
+                continue
+            text = output if isinstance(output, str) else bytes(output).decode("utf-8", "replace")
+            leaks += [(cmd, secret) for secret in SECRETS if secret in text]
+    return leaks
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_secret_in_any_output():
+    yield
+    captured = list(_CAPTURED)
+    for proc in harness.STARTED:
+        if proc.cmd and str(proc.cmd[0]) == TSMQTT:
+            captured.append((proc.cmd, "\n".join(proc.out), "\n".join(proc.err)))
+    leaks = scan_for_secrets(captured)
+    assert not leaks, f"a password appeared in tsmqtt's output: {leaks[:3]}"

@@ -117,6 +117,7 @@ class Broker:
     process: subprocess.Popen = None
     extra_config: str = ""
     server_cert: str = "server"
+    persistent: bool = False  # sessions and queued messages (QoS 0 too) survive a restart
 
     def __post_init__(self):
         os.chmod(self.folder, 0o755)
@@ -152,7 +153,9 @@ class Broker:
         return (f"user root\nper_listener_settings false\nallow_anonymous false\n"
                 f"password_file {self.passwd}\nacl_file {self.acl}\n"
                 f"log_dest file {self.log}\nlog_type all\nmax_queued_messages 200000\n"
-                f"{self.extra_config}\n"
+                + (f"persistence true\npersistence_location {self.folder}/\nqueue_qos0_messages true\n"
+                   if self.persistent else "")
+                + f"{self.extra_config}\n"
                 f"listener {self.ports['tcp']} 127.0.0.1\n"
                 f"listener {self.ports['tls']} 127.0.0.1\n{tls}"
                 f"listener {self.ports['ws']} 127.0.0.1\nprotocol websockets\nsocket_domain ipv4\n"
@@ -209,11 +212,16 @@ class Broker:
         return f"{scheme}://{host}:{self.ports[transport]}{path}"
 
 
+# Every tsmqtt process of the session, for the secrets scan (conftest.py).
+STARTED = []
+
+
 class Process:
     """A running command whose stdout and stderr lines are collected by threads."""
 
     def __init__(self, cmd, env=None, stdin=subprocess.DEVNULL, **kw):
         self.cmd = cmd
+        STARTED.append(self)
         self.proc = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      env=env, start_new_session=True, **kw)
         self.out = []

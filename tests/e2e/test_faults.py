@@ -39,10 +39,8 @@ def stream(broker, mode, qos):
 def test_publish_stream_survives_a_broker_restart(mode, qos):
     # The watcher's session and its queue survive the restart (queue_qos0_messages keeps the
     # QoS 0 ones too), so it sees every message whenever the message reaches the broker.
-    broker = Broker(extra_config="persistence true\nqueue_qos0_messages true\n")
+    broker = Broker(persistent=True)
     try:
-        broker.extra_config += f"persistence_location {broker.folder}/\n"
-        broker.restart()
         topic = "channels/1001/publish" if mode == "thingspeak" else "faults/raw"
         watcher = Watcher(broker, topic, 1)
         pub = stream(broker, mode, qos)
