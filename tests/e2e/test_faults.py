@@ -26,7 +26,7 @@ class Watcher:
 
 
 def stream(broker, mode, qos):
-    args = [TSMQTT, "publish", "--url", broker.url("tcp"), "-u", ADMIN[0], "--stdin", "-v"]
+    args = [TSMQTT, "publish", "--url", broker.url("tcp"), "-u", ADMIN[0], "--stdin", "-v", "--flush-timeout", "3"]
     if mode == "thingspeak":
         args += ["-c", "1001"]
     else:
@@ -82,5 +82,24 @@ def test_no_reconnect_makes_a_lost_connection_exit_3():
         broker.stop()
         assert proc.wait_exit(timeout=20) == 3
         assert "connection lost" in proc.stderr
+    finally:
+        broker.close()
+
+
+def test_what_cannot_be_delivered_is_counted_and_exit_1():
+    broker = Broker()
+    try:
+        watcher = Watcher(broker, "faults/raw", 0)
+        pub = stream(broker, "raw", 0)
+        pub.proc.stdin.write(b"1\n2\n")
+        pub.proc.stdin.flush()
+        watcher.wait_count(2)
+        broker.stop()  # and it never comes back
+        pub.wait_stderr("connection to the broker lost", timeout=15)
+        pub.proc.stdin.write(b"3\n4\n5\n")
+        pub.proc.stdin.close()
+        assert pub.wait_exit(timeout=60) == 1
+        assert "3 message(s) could not be delivered" in pub.stderr
+        assert "2 sent, 0 skipped, 3 undelivered" in pub.stderr
     finally:
         broker.close()
