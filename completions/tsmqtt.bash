@@ -4,8 +4,8 @@
 # scripts/check.d/docs.sh fails when the two drift apart.
 
 # Options that take no value; every other option takes one (publish --field takes two).
-_tsmqtt_flags=' -h --help -V --version --insecure --ask-password --no-reconnect -v --verbose
- -q --quiet --dry-run --strict --stdin --stdin-whole -r --retain --no-header --default '
+_tsmqtt_flags=' -h --help -V --version --insecure --ask-password --no-reconnect -v --verbose '
+_tsmqtt_flags+=' -q --quiet --dry-run --strict --stdin --stdin-whole -r --retain --no-header --default '
 
 _tsmqtt_connection_options='--url -H --host -p --port -T --transport --ws-path -i --client-id
  -u --username --cafile --capath --cert --key --insecure --keepalive --connect-timeout
@@ -27,6 +27,11 @@ _tsmqtt_profiles() {
     command "${1:-tsmqtt}" profile list 2>/dev/null </dev/null | while read -r name rest; do
         printf '%s\n' "$name"
     done
+}
+
+# Offers the words of $1 that start with the word being completed ($cur of _tsmqtt).
+_tsmqtt_reply() {
+    mapfile -t COMPREPLY < <(compgen -W "$1" -- "$cur")
 }
 
 # How many words option $2 of command $1 consumes after itself.
@@ -82,32 +87,32 @@ _tsmqtt() {
 
     if [[ -n $value_of ]]; then
         case $value_of in
-            -T | --transport) COMPREPLY=($(compgen -W 'tcp tls ws wss' -- "$cur")) ;;
-            -F | --format) COMPREPLY=($(compgen -W 'text csv json' -- "$cur")) ;;
-            --mqtt-version) COMPREPLY=($(compgen -W '3.1.1 5' -- "$cur")) ;;
-            --color) COMPREPLY=($(compgen -W 'auto always never' -- "$cur")) ;;
-            --qos) COMPREPLY=($(compgen -W '0 1 2' -- "$cur")) ;;
+            -T | --transport) _tsmqtt_reply 'tcp tls ws wss' ;;
+            -F | --format) _tsmqtt_reply 'text csv json' ;;
+            --mqtt-version) _tsmqtt_reply '3.1.1 5' ;;
+            --color) _tsmqtt_reply 'auto always never' ;;
+            --qos) _tsmqtt_reply '0 1 2' ;;
             --field)
                 if [[ $command == subscribe ]]; then
-                    COMPREPLY=($(compgen -W '1 2 3 4 5 6 7 8 all' -- "$cur"))
+                    _tsmqtt_reply '1 2 3 4 5 6 7 8 all'
                 elif ((value_index == 1)); then
-                    COMPREPLY=($(compgen -W '1 2 3 4 5 6 7 8' -- "$cur"))
+                    _tsmqtt_reply '1 2 3 4 5 6 7 8'
                 fi
                 ;;
-            -p | --port) COMPREPLY=($(compgen -W '1883 8883 80 443' -- "$cur")) ;;
-            --ws-path) COMPREPLY=($(compgen -W '/mqtt' -- "$cur")) ;;
+            -p | --port) _tsmqtt_reply '1883 8883 80 443' ;;
+            --ws-path) _tsmqtt_reply '/mqtt' ;;
             --url)
-                COMPREPLY=($(compgen -W 'tcp:// mqtt:// ssl:// tls:// mqtts:// ws:// wss://' -- "$cur"))
+                _tsmqtt_reply 'tcp:// mqtt:// ssl:// tls:// mqtts:// ws:// wss://'
                 compopt -o nospace
                 ;;
             --label)
-                COMPREPLY=($(compgen -W '1= 2= 3= 4= 5= 6= 7= 8=' -- "$cur"))
+                _tsmqtt_reply '1= 2= 3= 4= 5= 6= 7= 8='
                 compopt -o nospace
                 ;;
             -H | --host) _known_hosts_real -- "$cur" ;;
             --cafile | --cert | --key | --password-file | -f | --file) _filedir ;;
             --capath) _filedir -d ;;
-            --profile) COMPREPLY=($(compgen -W "$(_tsmqtt_profiles "$1")" -- "$cur")) ;;
+            --profile) _tsmqtt_reply "$(_tsmqtt_profiles "$1")" ;;
         esac
         return
     fi
@@ -125,24 +130,24 @@ _tsmqtt() {
             ;;
     esac
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "$options" -- "$cur"))
+        _tsmqtt_reply "$options"
         return
     fi
 
     case $command in
         '')
-            COMPREPLY=($(compgen -W 'publish pub subscribe sub profile' -- "$cur"))
+            _tsmqtt_reply 'publish pub subscribe sub profile'
             ;;
         publish)
-            COMPREPLY=($(compgen -W 'field1= field2= field3= field4= field5= field6= field7= field8=
-                status= lat= long= elevation= created_at=' -- "$cur"))
+            _tsmqtt_reply 'field1= field2= field3= field4= field5= field6= field7= field8=
+                status= lat= long= elevation= created_at='
             compopt -o nospace
             ;;
         profile)
             case $action in
-                '') COMPREPLY=($(compgen -W 'list show add import remove default' -- "$cur")) ;;
+                '') _tsmqtt_reply 'list show add import remove default' ;;
                 show | remove | default)
-                    ((positionals == 0)) && COMPREPLY=($(compgen -W "$(_tsmqtt_profiles "$1")" -- "$cur"))
+                    ((positionals == 0)) && _tsmqtt_reply "$(_tsmqtt_profiles "$1")"
                     ;;
                 import) ((positionals == 1)) && _filedir ;;
             esac

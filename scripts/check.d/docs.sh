@@ -91,7 +91,7 @@ sort -u "$work"/commands.* >"$work/all-commands"
 
 # Succeeds when FILE holds WORD as a whole word (not as part of --stdin-whole for --stdin).
 has_word() {
-    grep -qE -- "(^|[^A-Za-z0-9_-])$(sed 's/[.]/\\./g' <<<"$2")([^A-Za-z0-9_-]|$)" "$1"
+    grep -qE -- "(^|[^A-Za-z0-9_-])${2//./\\.}([^A-Za-z0-9_-]|$)" "$1"
 }
 
 for page in "${man_pages[@]}"; do
@@ -118,6 +118,15 @@ for file in "$completions/tsmqtt.bash" "$completions/_tsmqtt" "$completions/tsmq
     done <"$work/all-commands"
     ((${#missing[@]} == 0)) || problem "$label lacks: ${missing[*]}"
 done
+
+# Every environment variable the sources read is in the man page's ENVIRONMENT section.
+environment="$(sed -n '/^ENVIRONMENT$/,/^[A-Z][A-Z ]*$/p' "$work/tsmqtt.1.txt" | sed '1d;$d')"
+[[ -n "$environment" ]] || problem "man page tsmqtt(1) has no ENVIRONMENT section"
+missing=()
+while read -r variable; do
+    grep -qE -- "(^|[^A-Z0-9_])$variable([^A-Z0-9_]|$)" <<<"$environment" || missing+=("$variable")
+done < <({ grep -rhoE '"TSMQTT_[A-Z0-9_]+"' "$ROOT/src" | tr -d '"'; printf '%s\n' NO_COLOR XDG_CONFIG_HOME; } | sort -u)
+((${#missing[@]} == 0)) || problem "the ENVIRONMENT section of tsmqtt(1) lacks: ${missing[*]}"
 
 # --- 2. the completions in real shells ------------------------------------------------------
 

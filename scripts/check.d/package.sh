@@ -3,7 +3,7 @@
 # to lintian (no errors), installs it, tries the installed program, man page and completions,
 # and removes it again, also when a step fails. Run by ./scripts/check.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
-cd "$ROOT"
+cd "$ROOT" || exit 1
 
 build="$ROOT/build-deb"
 say "package: build ($build)"
