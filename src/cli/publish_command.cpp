@@ -93,7 +93,10 @@ PublishPlan thingspeak_plan(const PublishArgs& args, const Settings& settings) {
         if (entry_values) usage_error("--stdin reads every entry from standard input; drop the NAME=VALUE arguments");
         plan.stream = PublishPlan::Stream::entries;
         plan.stream_topic = publish_topic(channel, settings.write_key);
-        if (!args.columns.empty()) plan.columns = parse_columns(args.columns);
+        if (!args.columns.empty()) {
+            plan.columns = parse_columns(args.columns);
+            plan.header_sets_columns = false;
+        }
         plan.strict = args.strict;
         return plan;
     }

@@ -141,6 +141,26 @@ ColumnMap parse_columns(std::string_view list) {
 
 bool is_blank(std::string_view line) { return trim(line).empty(); }
 
+std::optional<ColumnMap> parse_header_line(std::string_view line) {
+    if (detect_line_format(line) != LineFormat::csv) return std::nullopt;
+    try {
+        bool named = false;
+        for (const auto& cell : split_csv(trim(line))) {
+            const auto name = trim(cell);
+            if (name == "-") continue;
+            // Digits name fields too ("1" is field1), but a row of numbers is data.
+            if (!find_param(name) || name.find_first_not_of("0123456789") == std::string_view::npos) {
+                return std::nullopt;
+            }
+            named = true;
+        }
+        if (!named) return std::nullopt;
+        return parse_columns(trim(line));
+    } catch (const Error&) {
+        return std::nullopt;
+    }
+}
+
 LineFormat detect_line_format(std::string_view line) {
     line = trim(line);
     if (!line.empty() && line.front() == '{') return LineFormat::json;

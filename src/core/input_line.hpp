@@ -24,4 +24,9 @@ FeedParams parse_input_line(std::string_view line, const ColumnMap& columns);
 
 bool is_blank(std::string_view line);
 
+// A CSV header row: every cell a parameter name written out (not a bare field number) or "-",
+// e.g. "field1,status". Returns the
+// columns it names, or nullopt when the line is data.
+std::optional<ColumnMap> parse_header_line(std::string_view line);
+
 }  // namespace tsmqtt

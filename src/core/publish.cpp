@@ -1,5 +1,7 @@
 #include "core/publish.hpp"
 
+#include <utility>
+
 #include <fmt/format.h>
 
 #include "core/error.hpp"
@@ -47,16 +49,27 @@ private:
     PublishReport report_;
 };
 
-void stream_lines(Publisher& publisher, const PublishPlan& plan, LineSource& input, const std::atomic<int>& stop) {
+void stream_lines(Publisher& publisher, const PublishPlan& plan, LineSource& input, Diagnostics& diagnostics,
+                  const std::atomic<int>& stop) {
     std::string line;
     std::size_t number = 0;
+    bool first = true;
+    ColumnMap columns = plan.columns;
     while (stop.load() == 0 && input.next_line(line, stop)) {
         ++number;
         if (is_blank(line)) continue;
         std::string payload;
         if (plan.stream == PublishPlan::Stream::entries) {
+            if (std::exchange(first, false)) {
+                if (auto header = parse_header_line(line)) {
+                    if (plan.header_sets_columns) columns = std::move(*header);
+                    diagnostics.note(1, fmt::format("stdin line {} is a CSV header row{}", number,
+                                                    plan.header_sets_columns ? ": it names the columns" : ", skipped"));
+                    continue;
+                }
+            }
             try {
-                payload = encode_form(parse_input_line(line, plan.columns));
+                payload = encode_form(parse_input_line(line, columns));
             } catch (const Error& e) {
                 publisher.skip(number, e.what());
                 continue;
@@ -79,7 +92,7 @@ PublishReport run_publish(Session& session, const PublishPlan& plan, LineSource*
             if (stop.load() != 0 || !publisher.send(message.topic, message.payload)) break;
         }
         if (input != nullptr && plan.stream != PublishPlan::Stream::none && stop.load() == 0) {
-            stream_lines(publisher, plan, *input, stop);
+            stream_lines(publisher, plan, *input, diagnostics, stop);
         }
     } catch (const Error& e) {
         // A signal while the session waited for room: stop reading, keep what was sent.

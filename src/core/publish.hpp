@@ -22,6 +22,7 @@ struct PublishPlan {
     Stream stream = Stream::none;
     std::string stream_topic;  // topic of every streamed message
     ColumnMap columns = default_columns();
+    bool header_sets_columns = true;  // a CSV header row as line 1 names the columns (no --columns)
     int qos = 0;
     bool retain = false;
     bool strict = false;  // a bad input line ends the run with exit 2

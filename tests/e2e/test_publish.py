@@ -239,3 +239,49 @@ def test_dry_run_of_a_stream_shows_each_message(tsmqtt):
     assert result.returncode == 0
     lines = [l for l in result.stdout.decode().splitlines() if l.startswith("publish ")]
     assert lines == ["publish channels/7/publish qos 0: field1=1&field2=2", "publish channels/7/publish qos 0: lat=5"]
+
+
+def test_a_csv_header_row_names_the_columns(tsmqtt):
+    watcher = raw_watcher(tsmqtt, "channels/1001/publish", 2)
+    result = tsmqtt.run("publish", "-c", "1001", "--stdin", "-v", input=b"status,field2\nok,5\nfine,6\n")
+    assert result.returncode == 0, result.stderr
+    assert watcher.wait_exit() == 0
+    assert payloads(watcher) == ["field2=5&status=ok", "field2=6&status=fine"]
+    assert b"stdin line 1 is a CSV header row: it names the columns" in result.stderr
+
+
+def test_verbose_publish_says_thingspeak_acknowledges_nothing(tsmqtt):
+    result = tsmqtt.run("publish", "-c", "1001", "field1=1", "-v")
+    assert result.returncode == 0
+    assert b"QoS 0: ThingSpeak acknowledges nothing" in result.stderr
+
+
+def test_progress_line_on_a_terminal(tsmqtt, tmp_path):
+    """stderr on a terminal shows a live progress line; -q silences it and the summary."""
+    import os
+    import pty
+    data = b"".join(b"%d\n" % i for i in range(3000))
+    for quiet in (False, True):
+        leader, follower = pty.openpty()
+        args = ["--topic", "progress/x", "--stdin"] + (["-q"] if quiet else [])
+        proc = subprocess.Popen([tsmqtt_bin(), "publish", *tsmqtt.connection("tcp", "admin"), *args],
+                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=follower,
+                                env=tsmqtt.env("admin"))
+        os.close(follower)
+        proc.communicate(data, timeout=60)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        os.close(leader)
+        assert proc.returncode == 0
+        if quiet:
+            assert seen == b""
+        else:
+            assert b"\r\x1b[K1000 sent, 0 skipped" in seen
+            assert b"3000 sent, 0 skipped, 0 undelivered" in seen

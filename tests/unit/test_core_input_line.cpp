@@ -99,3 +99,14 @@ TEST_CASE("blank lines are recognised", "[input_line]") {
     CHECK(is_blank(" \t\r"));
     CHECK_FALSE(is_blank(" 1"));
 }
+
+TEST_CASE("header rows are recognised", "[input_line]") {
+    REQUIRE(parse_header_line("field1,status,-").has_value());
+    CHECK(parse_header_line(" lat , long ")->size() == 2);
+    CHECK_FALSE(parse_header_line("field1,21.5").has_value());
+    CHECK_FALSE(parse_header_line("1,2").has_value());  // numbers are data
+    CHECK_FALSE(parse_header_line("-,-").has_value());
+    CHECK_FALSE(parse_header_line("field1=1").has_value());
+    CHECK_FALSE(parse_header_line("field1,field1").has_value());
+    CHECK_FALSE(parse_header_line("{\"field1\": 1}").has_value());
+}

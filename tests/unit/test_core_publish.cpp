@@ -104,3 +104,22 @@ TEST_CASE("a stop signal ends the stream and is reported", "[publish]") {
     CHECK(rig.session.published.empty());
     CHECK(report.interrupted);
 }
+
+TEST_CASE("a CSV header row as line 1 names the columns", "[publish]") {
+    Rig rig;
+    rig.run(entry_stream(), {"", "status, field2 ,-", "ok,5,ignored", "field1,status"});
+    REQUIRE(rig.session.published.size() == 2);
+    CHECK(rig.session.published[0].payload == "field2=5&status=ok");
+    // Only line 1 can be a header: later, names are values.
+    CHECK(rig.session.published[1].payload == "field2=status&status=field1");
+}
+
+TEST_CASE("with explicit columns a header row is skipped, not sent", "[publish]") {
+    Rig rig;
+    auto plan = entry_stream();
+    plan.columns = parse_columns("field3");
+    plan.header_sets_columns = false;
+    rig.run(plan, {"field1", "7"});
+    REQUIRE(rig.session.published.size() == 1);
+    CHECK(rig.session.published[0].payload == "field3=7");
+}
