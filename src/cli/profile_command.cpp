@@ -39,6 +39,12 @@ Profile build_profile(const ProfileArgs& args, std::vector<std::pair<std::string
     if (!args.channel.empty()) values.emplace_back("channel", args.channel);
     if (!args.write_key.empty()) values.emplace_back("write-key", args.write_key);
     if (!args.read_key.empty()) values.emplace_back("read-key", args.read_key);
+    if (!args.password_file.empty() && args.ask_password) {
+        usage_error("--password-file and --ask-password both give the password; choose one");
+    }
+    if (args.password_file == "-" && args.file == "-") {
+        usage_error("the credentials file and --password-file both want standard input; give one of them a file");
+    }
     if (!args.password_file.empty()) {
         auto password = read_file(args.password_file, "password file");
         while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) password.pop_back();

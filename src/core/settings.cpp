@@ -11,25 +11,26 @@
 namespace tsmqtt {
 namespace {
 
-// The setting keys are the long option names, so help, profiles and messages agree.
+// The setting keys are the long option names, so help, profiles and messages agree. Every
+// setting but the repeatable label has an environment variable: TSMQTT_ and the key in capitals.
 const std::vector<SettingInfo> kSettings{
-    {"url", "", false, "whole endpoint: SCHEME://HOST[:PORT][/PATH]"},
-    {"host", "", false, "broker host"},
-    {"port", "", false, "broker port (default depends on the transport)"},
-    {"transport", "", false, "tcp, tls, ws or wss"},
-    {"ws-path", "", false, "WebSocket path"},
-    {"client-id", "", false, "MQTT client ID"},
-    {"username", "", false, "MQTT username"},
+    {"url", "TSMQTT_URL", false, "whole endpoint: SCHEME://HOST[:PORT][/PATH]"},
+    {"host", "TSMQTT_HOST", false, "broker host"},
+    {"port", "TSMQTT_PORT", false, "broker port (default depends on the transport)"},
+    {"transport", "TSMQTT_TRANSPORT", false, "tcp, tls, ws or wss"},
+    {"ws-path", "TSMQTT_WS_PATH", false, "WebSocket path"},
+    {"client-id", "TSMQTT_CLIENT_ID", false, "MQTT client ID"},
+    {"username", "TSMQTT_USERNAME", false, "MQTT username"},
     {"password", "TSMQTT_PASSWORD", true, "MQTT password"},
-    {"cafile", "", false, "trusted CA certificates (PEM file)"},
-    {"capath", "", false, "folder of trusted CA certificates"},
-    {"cert", "", false, "client certificate (PEM)"},
-    {"key", "", false, "client private key (PEM)"},
-    {"insecure", "", false, "skip certificate and host-name verification"},
-    {"keepalive", "", false, "keepalive interval in seconds"},
-    {"connect-timeout", "", false, "connect timeout in seconds"},
-    {"mqtt-version", "", false, "MQTT protocol version: 3.1.1 or 5"},
-    {"channel", "", false, "ThingSpeak channel ID"},
+    {"cafile", "TSMQTT_CAFILE", false, "trusted CA certificates (PEM file)"},
+    {"capath", "TSMQTT_CAPATH", false, "folder of trusted CA certificates"},
+    {"cert", "TSMQTT_CERT", false, "client certificate (PEM)"},
+    {"key", "TSMQTT_KEY", false, "client private key (PEM)"},
+    {"insecure", "TSMQTT_INSECURE", false, "skip certificate and host-name verification"},
+    {"keepalive", "TSMQTT_KEEPALIVE", false, "keepalive interval in seconds"},
+    {"connect-timeout", "TSMQTT_CONNECT_TIMEOUT", false, "connect timeout in seconds"},
+    {"mqtt-version", "TSMQTT_MQTT_VERSION", false, "MQTT protocol version: 3.1.1 or 5"},
+    {"channel", "TSMQTT_CHANNEL", false, "ThingSpeak channel ID"},
     {"write-key", "TSMQTT_WRITE_KEY", true, "channel Write API key (legacy broker)"},
     {"read-key", "TSMQTT_READ_KEY", true, "channel Read API key (legacy broker)"},
     {"label", "", false, "field label N=NAME (repeatable)"},

@@ -1,0 +1,59 @@
+#include "profile/resolve.hpp"
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+
+namespace tsmqtt {
+
+ProfileChoice choose_profile(std::string_view command_line, const EnvLookup& env,
+                             const std::optional<std::string>& store_default) {
+    if (!command_line.empty()) return {std::string(command_line), "--profile"};
+    if (auto name = env("TSMQTT_PROFILE"); name && !name->empty()) {
+        return {std::move(*name), "TSMQTT_PROFILE"};
+    }
+    if (store_default) return {*store_default, "default"};
+    return {};
+}
+
+void apply_profile(Settings& settings, const Profile& profile, std::string_view file) {
+    const auto source = fmt::format("profile '{}'", profile.name);
+    // Validate on a copy: a profile that fails leaves the settings as they were.
+    Settings applied = settings;
+    try {
+        for (const auto& [key, value] : profile.values) {
+            apply_setting(applied, key, value, Origin::profile, source);
+        }
+        for (const auto& [field, label] : profile.labels) {
+            apply_setting(applied, "label", fmt::format("{}={}", field, label), Origin::profile,
+                          source);
+        }
+    } catch (const Error& error) {
+        fail(ExitCode::config, fmt::format("{} in {}: {}", source, file, error.what()));
+    }
+    settings = std::move(applied);
+}
+
+void apply_environment(Settings& settings, const EnvLookup& env) {
+    for (const auto& info : setting_table()) {
+        if (info.env.empty()) continue;
+        const std::string name(info.env);
+        const auto value = env(name.c_str());
+        if (!value || value->empty()) continue;
+        const auto source = fmt::format("environment {}", name);
+        try {
+            apply_setting(settings, info.key, *value, Origin::environment, source);
+        } catch (const Error& error) {
+            fail(error.code(), fmt::format("{}: {}", source, error.what()));
+        }
+    }
+}
+
+void apply_command_line(Settings& settings,
+                        const std::vector<std::pair<std::string, std::string>>& values) {
+    for (const auto& [key, value] : values) {
+        apply_setting(settings, key, value, Origin::command_line, "command line");
+    }
+}
+
+}  // namespace tsmqtt
