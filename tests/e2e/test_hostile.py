@@ -67,8 +67,9 @@ ARGUMENTS = [
 @pytest.mark.parametrize("args,code,words", [a[1:] for a in ARGUMENTS], ids=[a[0] for a in ARGUMENTS])
 def test_bad_arguments(tsmqtt, args, code, words):
     args = [a.encode("utf-8", "surrogateescape") if isinstance(a, str) else a for a in args]
+    # A session of its own: no controlling terminal, as under cron (--ask-password must refuse).
     result = subprocess.run([TSMQTT, *args], capture_output=True, env=tsmqtt.env(user=None), timeout=20,
-                            stdin=subprocess.DEVNULL)
+                            stdin=subprocess.DEVNULL, start_new_session=True)
     err = result.stderr.decode(errors="replace")
     assert result.returncode == code, err
     assert words in err
