@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <memory>
@@ -45,6 +46,27 @@ bool want_color(const std::string& mode) {
     return is_terminal(STDOUT_FILENO);
 }
 
+// MQTT 3.1.1, 4.7.1: a wildcard fills a whole level, and # only the last one. A broker answers
+// a bad filter by closing the connection, which would say nothing about the filter.
+void check_topic_filter(std::string_view filter) {
+    const auto bad = [&](std::string_view why) {
+        usage_error(fmt::format("invalid --topic '{}': {}", filter, why));
+    };
+    if (filter.empty()) bad("a topic filter is not empty");
+    if (filter.find('\0') != std::string_view::npos) bad("a topic filter holds no NUL character");
+    std::size_t start = 0;
+    for (;;) {
+        const auto end = std::min(filter.find('/', start), filter.size());
+        const auto level = filter.substr(start, end - start);
+        if (level.find_first_of("+#") != std::string_view::npos && level.size() > 1) {
+            bad("+ and # stand alone in their level, as in a/+/c or a/#");
+        }
+        if (level == "#" && end != filter.size()) bad("# is the last level, as in a/#");
+        if (end == filter.size()) return;
+        start = end + 1;
+    }
+}
+
 SubscribePlan make_plan(const SubscribeArgs& args, const Settings& settings) {
     SubscribePlan plan;
     plan.qos = args.qos;
@@ -53,32 +75,37 @@ SubscribePlan make_plan(const SubscribeArgs& args, const Settings& settings) {
         if (!std::isfinite(*args.timeout) || *args.timeout < 0) {
             usage_error(fmt::format("invalid --timeout '{}': expected a number of seconds", *args.timeout));
         }
-        plan.timeout = std::chrono::milliseconds(static_cast<long long>(*args.timeout * 1000));
+        // Longer than a steady clock can add without overflow is as good as forever.
+        constexpr double kForever = 1e9;  // seconds: 31 years
+        plan.timeout = std::chrono::milliseconds(static_cast<long long>(std::min(*args.timeout, kForever) * 1000));
     }
     if (!args.topics.empty()) {
         if (!args.channels.empty() || !args.fields.empty()) usage_error("--topic excludes -c and --field");
-        for (const auto& topic : args.topics) {
-            if (topic.empty()) usage_error("invalid --topic '': a topic filter is not empty");
-        }
+        for (const auto& topic : args.topics) check_topic_filter(topic);
         plan.filters = args.topics;
         plan.raw = true;
         plan.kind = UpdateKind::raw;
         return plan;
     }
     if (args.qos != 0) usage_error(fmt::format("--qos {}: ThingSpeak delivers QoS 0 only; use --topic for raw MQTT", args.qos));
+    // Repeats and fields that "all" already covers are dropped: overlapping subscriptions
+    // would make the broker deliver (and tsmqtt print) one update twice.
     std::vector<ChannelId> channels;
-    for (const auto& text : args.channels) channels.push_back(parse_channel_id(text));
+    for (const auto& text : args.channels) {
+        const auto channel = parse_channel_id(text);
+        if (std::find(channels.begin(), channels.end(), channel) == channels.end()) channels.push_back(channel);
+    }
     if (channels.empty() && settings.channel) channels.push_back(*settings.channel);
     if (channels.empty()) usage_error("no channel: give -c CHANNEL (or a profile with a channel), or --topic FILTER");
+    std::vector<std::optional<FieldNumber>> fields;  // nullopt: all
+    for (const auto& text : args.fields) {
+        const auto field = text == "all" ? std::nullopt : std::optional(parse_field_number(text));
+        if (std::find(fields.begin(), fields.end(), field) == fields.end()) fields.push_back(field);
+    }
+    if (std::find(fields.begin(), fields.end(), std::nullopt) != fields.end()) fields = {std::nullopt};
     for (const auto channel : channels) {
-        if (args.fields.empty()) {
-            plan.filters.push_back(subscribe_topic(channel, settings.read_key));
-            continue;
-        }
-        for (const auto& field : args.fields) {
-            const auto number = field == "all" ? std::nullopt : std::optional(parse_field_number(field));
-            plan.filters.push_back(subscribe_field_topic(channel, number, settings.read_key));
-        }
+        if (fields.empty()) plan.filters.push_back(subscribe_topic(channel, settings.read_key));
+        for (const auto& field : fields) plan.filters.push_back(subscribe_field_topic(channel, field, settings.read_key));
     }
     plan.kind = args.fields.empty() ? UpdateKind::channel : UpdateKind::field;
     return plan;
@@ -151,7 +178,13 @@ Runner set_subscribe_command(CLI::App& root) {
     app->add_option("--color", args->color, "Colour in text output: auto, always or never (NO_COLOR honoured)")
         ->group(output);
     app->add_flag("--no-header", args->no_header, "CSV without the header row")->group(output);
-    app->add_option("-n,--count", args->count, "Exit 0 after N updates")->group(output);
+    // An unsigned option would take "-1" as the largest number.
+    app->add_option("-n,--count", args->count, "Exit 0 after N updates")
+        ->check([](const std::string& value) {
+            return value.starts_with('-') ? fmt::format("expected a whole number, 0 or more, not '{}'", value)
+                                          : std::string();
+        })
+        ->group(output);
     app->add_option("-W,--timeout", args->timeout, "Exit 6 if --count was not reached after SECS (or after SECS)")
         ->group(output);
     add_connection_options(*app, args->connection);

@@ -20,6 +20,9 @@ Update to_update(const IncomingMessage& message, bool raw, std::chrono::system_c
             return FieldUpdate{message.topic, meaning.channel.value, meaning.field->value, message.payload,
                                received_at};
         }
+        // A wildcard (fields/+) can bring in a topic that is neither; as a raw row it would sit
+        // under a header of other columns.
+        usage_error("the topic is neither a ThingSpeak channel feed nor a field feed");
     }
     return RawUpdate{message.topic, message.payload, message.qos, message.retained, received_at};
 }
@@ -27,7 +30,11 @@ Update to_update(const IncomingMessage& message, bool raw, std::chrono::system_c
 ExitCode run_subscribe(Session& session, const SubscribePlan& plan, const Formatter& formatter, Output& out,
                        MonotonicClock& clock, Diagnostics& diagnostics, const std::atomic<int>& stop) {
     const auto started = clock.now();
-    const auto deadline = plan.timeout ? started + *plan.timeout : MonotonicClock::time_point::max();
+    auto deadline = MonotonicClock::time_point::max();
+    if (plan.timeout &&
+        *plan.timeout < std::chrono::duration_cast<std::chrono::milliseconds>(deadline - started)) {
+        deadline = started + *plan.timeout;
+    }
     if (!out.write(formatter.header(plan.kind))) return ExitCode::ok;
     std::size_t written = 0;
     ConnectionWatch watch(plan.client_id);
@@ -46,10 +53,20 @@ ExitCode run_subscribe(Session& session, const SubscribePlan& plan, const Format
                 }
                 diagnostics.warn(watch.describe(*event, std::chrono::steady_clock::now()));
                 continue;
-            case SessionEvent::Kind::reconnected:
-                session.subscribe(plan.filters, plan.qos);
-                diagnostics.warn(watch.describe(*event, std::chrono::steady_clock::now()) + " and subscribed again");
+            case SessionEvent::Kind::reconnected: {
+                const auto line = watch.describe(*event, std::chrono::steady_clock::now());
+                try {
+                    session.subscribe(plan.filters, plan.qos);
+                } catch (const Error& e) {
+                    // Lost again before the broker answered: the session reports that loss and
+                    // reconnects, and the subscriptions are made on that reconnect instead.
+                    if (e.code() != ExitCode::network) throw;
+                    diagnostics.warn(fmt::format("{}, but {}", line, e.what()));
+                    continue;
+                }
+                diagnostics.warn(line + " and subscribed again");
                 continue;
+            }
             case SessionEvent::Kind::message:
                 break;
         }

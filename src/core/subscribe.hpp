@@ -39,7 +39,7 @@ ExitCode run_subscribe(Session& session, const SubscribePlan& plan, const Format
                        MonotonicClock& clock, Diagnostics& diagnostics, const std::atomic<int>& stop);
 
 // Classifies one message as ThingSpeak would send it (or raw); throws Error(usage) with the
-// reason for a malformed channel-feed message.
+// reason for a malformed channel-feed message, or for a topic that is neither feed when not raw.
 Update to_update(const IncomingMessage& message, bool raw, std::chrono::system_clock::time_point received_at);
 
 }  // namespace tsmqtt

@@ -59,6 +59,11 @@ Error session_error(const mqtt::exception& e, std::string_view during) {
     if (rc == MQTTASYNC_DISCONNECTED) {
         return Error(ExitCode::network, fmt::format("{} failed: not connected to the broker", during));
     }
+    // Paho drops a request still waiting for its answer when the connection goes.
+    if (rc == MQTTASYNC_OPERATION_INCOMPLETE) {
+        return Error(ExitCode::network, fmt::format("{} failed: the connection was lost before the broker answered",
+                                                    during));
+    }
     return Error(ExitCode::failure, fmt::format("{} failed: {}", during, e.what()));
 }
 

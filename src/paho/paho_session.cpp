@@ -162,7 +162,12 @@ public:
         std::vector<int> qoses(filters.size(), qos);
         try {
             auto token = client_->subscribe(topics, qoses);
-            token->wait();
+            // Polled, so that a signal ends the wait for a SUBACK that never comes.
+            while (!token->wait_for(kPoll)) {
+                if (options_.stop != nullptr && options_.stop->load() != 0) {
+                    fail(ExitCode::interrupted, "interrupted while subscribing");
+                }
+            }
             const auto codes = token->get_subscribe_response().get_reason_codes();
             for (std::size_t i = 0; i < codes.size() && i < filters.size(); ++i) {
                 if (codes[i] >= 0x80) {

@@ -148,3 +148,127 @@ TEST_CASE("messages are classified by topic", "[subscribe]") {
     CHECK(std::get<RawUpdate>(raw).qos == 1);
     CHECK_THROWS_AS(to_update({"channels/7/subscribe", "[]", 0, false}, false, now), Error);
 }
+
+TEST_CASE("legacy topics with a read key are classified too", "[subscribe]") {
+    const auto now = std::chrono::system_clock::now();
+    const auto channel = to_update({"channels/7/subscribe/json/READKEY", R"({"field2":"5"})", 0, false}, false, now);
+    REQUIRE(std::holds_alternative<ChannelUpdate>(channel));
+    CHECK(std::get<ChannelUpdate>(channel).entry.fields[1] == "5");
+    const auto field = to_update({"channels/7/subscribe/fields/field8/READKEY", "v", 0, false}, false, now);
+    REQUIRE(std::holds_alternative<FieldUpdate>(field));
+    CHECK(std::get<FieldUpdate>(field).field == 8);
+}
+
+TEST_CASE("a topic that is neither feed is refused unless raw", "[subscribe]") {
+    const auto now = std::chrono::system_clock::now();
+    for (const char* topic : {"channels/7/subscribe/fields/field9", "channels/7/subscribe/fields/status",
+                              "channels/7/subscribe/fields/field10", "sensors/kitchen"}) {
+        CAPTURE(topic);
+        try {
+            to_update({topic, "1", 0, false}, false, now);
+            FAIL("no error");
+        } catch (const Error& e) {
+            CHECK(e.code() == ExitCode::usage);
+            CHECK(std::string(e.what()) == "the topic is neither a ThingSpeak channel feed nor a field feed");
+        }
+        CHECK(std::holds_alternative<RawUpdate>(to_update({topic, "1", 0, false}, true, now)));
+    }
+}
+
+TEST_CASE("a stray topic under fields/+ is skipped, so CSV rows keep the header's columns", "[subscribe]") {
+    Rig rig;
+    rig.session.add_message("channels/7/subscribe/fields/field9", "9");
+    rig.session.add_message("channels/7/subscribe/fields/field2", "2");
+    auto plan = plan_for(1);
+    plan.filters = {"channels/7/subscribe/fields/+"};
+    plan.kind = UpdateKind::field;
+    CHECK(rig.run(plan) == ExitCode::ok);
+    REQUIRE(rig.diagnostics.warnings.size() == 1);
+    CHECK(rig.diagnostics.warnings[0] ==
+          "skipped a malformed message on 'channels/7/subscribe/fields/field9': the topic is neither a ThingSpeak "
+          "channel feed nor a field feed");
+    CHECK_THAT(rig.out.text_, Catch::StartsWith("received_at,channel_id,field,value\n"));
+    CHECK_THAT(rig.out.text_, Catch::EndsWith(",7,2,2\n"));
+}
+
+namespace {
+
+// The fake session, with subscribe failures scripted: each call takes the next error, if any.
+class FailingSubscribes final : public Session {
+public:
+    explicit FailingSubscribes(FakeSession& inner) : inner_(inner) {}
+    void connect() override { inner_.connect(); }
+    void publish(const std::string& t, const std::string& p, int q, bool r) override { inner_.publish(t, p, q, r); }
+    std::size_t flush(std::chrono::steady_clock::time_point d) override { return inner_.flush(d); }
+    void subscribe(const std::vector<std::string>& filters, int qos) override {
+        inner_.subscribe(filters, qos);
+        if (errors.empty()) return;
+        const auto error = errors.front();
+        errors.pop_front();
+        throw error;
+    }
+    std::optional<SessionEvent> next_event(std::chrono::steady_clock::time_point d) override {
+        return inner_.next_event(d);
+    }
+    void disconnect() override { inner_.disconnect(); }
+    std::deque<Error> errors;
+
+private:
+    FakeSession& inner_;
+};
+
+SessionEvent connection_event(SessionEvent::Kind kind) {
+    SessionEvent event;
+    event.kind = kind;
+    return event;
+}
+
+}  // namespace
+
+TEST_CASE("a connection lost again before the SUBACK waits for the next reconnect", "[subscribe]") {
+    Rig rig;
+    FailingSubscribes session(rig.session);
+    session.errors.emplace_back(ExitCode::network, "subscribe failed: the connection was lost before the broker answered");
+    rig.session.events.push_back(connection_event(SessionEvent::Kind::connection_lost));
+    rig.session.events.push_back(connection_event(SessionEvent::Kind::reconnected));
+    rig.session.events.push_back(connection_event(SessionEvent::Kind::connection_lost));
+    rig.session.events.push_back(connection_event(SessionEvent::Kind::reconnected));
+    rig.session.add_message("channels/7/subscribe", kEntry);
+    FormatOptions options;
+    options.format = Format::csv;
+    options.header = false;
+    const auto formatter = make_formatter(options);
+    CHECK(run_subscribe(session, plan_for(1), *formatter, rig.out, rig.clock, rig.diagnostics, rig.stop) ==
+          ExitCode::ok);
+    CHECK(rig.session.subscriptions.size() == 2);
+    REQUIRE(rig.diagnostics.warnings.size() == 4);
+    CHECK(rig.diagnostics.warnings[1] ==
+          "reconnected to the broker, but subscribe failed: the connection was lost before the broker answered");
+    CHECK(rig.diagnostics.warnings[3] == "reconnected to the broker and subscribed again");
+    CHECK(rig.out.text_ == "2021-12-11T05:35:31Z,7,797,,21,,,,,,,,,,\n");
+}
+
+TEST_CASE("a subscription refused after a reconnect still ends the run", "[subscribe]") {
+    Rig rig;
+    FailingSubscribes session(rig.session);
+    session.errors.emplace_back(ExitCode::auth, "the broker refused the subscription to 'channels/7/subscribe'");
+    rig.session.events.push_back(connection_event(SessionEvent::Kind::connection_lost));
+    rig.session.events.push_back(connection_event(SessionEvent::Kind::reconnected));
+    const auto formatter = make_formatter(FormatOptions{});
+    try {
+        run_subscribe(session, plan_for(1), *formatter, rig.out, rig.clock, rig.diagnostics, rig.stop);
+        FAIL("no error");
+    } catch (const Error& e) {
+        CHECK(e.code() == ExitCode::auth);
+    }
+}
+
+TEST_CASE("a stop signal ends the run between events", "[subscribe]") {
+    Rig rig;
+    rig.stop = 2;
+    rig.session.add_message("channels/7/subscribe", kEntry);
+    CHECK(rig.run(plan_for(1)) == ExitCode::ok);
+    CHECK(rig.session.events.size() == 1);  // nothing read once the signal came
+    CHECK(rig.out.text_ == "created_at,channel_id,entry_id,field1,field2,field3,field4,field5,field6,field7,field8,"
+                           "latitude,longitude,elevation,status\n");
+}
