@@ -21,7 +21,8 @@ std::string ConnectionWatch::describe(const SessionEvent& event, std::chrono::st
         quick_losses_ = 0;
     }
     reconnected_ = false;
-    if (quick_losses_ >= 1) {
+    // Twice in a row: one quick loss can be a broker restarting, a takeover keeps going.
+    if (quick_losses_ >= 2) {
         line += fmt::format(
             "; it dropped again right after reconnecting: is another client using the client ID '{}'? "
             "(a broker closes the older of two connections with one ID; give each its own --client-id)",

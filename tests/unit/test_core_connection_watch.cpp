@@ -32,7 +32,10 @@ TEST_CASE("a connection lost right after each reconnect points at a client-ID ta
     const auto t0 = std::chrono::steady_clock::time_point(std::chrono::seconds(100));
     watch.describe(lost(), t0);
     watch.describe(back(), t0 + std::chrono::seconds(1));
-    const auto line = watch.describe(lost(), t0 + std::chrono::seconds(2));
+    // One quick loss may be a broker restarting twice: no hint yet.
+    CHECK(watch.describe(lost(), t0 + std::chrono::seconds(2)) == "connection to the broker lost; reconnecting");
+    watch.describe(back(), t0 + std::chrono::seconds(3));
+    const auto line = watch.describe(lost(), t0 + std::chrono::seconds(4));
     CHECK_THAT(line, Catch::Contains("is another client using the client ID 'dev-1'?"));
     CHECK_THAT(line, Catch::EndsWith("; reconnecting"));
 }
