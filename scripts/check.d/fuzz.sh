@@ -66,8 +66,9 @@ for name in "${targets[@]}"; do
     else
         printf 'fuzz_%-12s %s\n' "$name" "$result"
         failed+=("$name")
-        # The sanitizer or invariant report, without the fuzzer's progress lines.
-        grep -v -E '^#[0-9]+' "$work/$name.log" | tail -n 40 >&2
+        # The report from the broken invariant, sanitizer or exception on, without progress lines.
+        grep -v -E '^#[0-9]+' "$work/$name.log" |
+            sed -n '/invariant broken\|ERROR:\|runtime error\|terminate called/,$p' | head -n 30 >&2
     fi
 done
 if ((${#failed[@]} > 0)); then

@@ -57,7 +57,7 @@ Profile build_profile(const ProfileArgs& args, std::vector<std::pair<std::string
     for (auto& [key, value] : values) {
         apply_setting(check, key, value, Origin::profile, "profile");
         // A later value for the same key replaces the earlier one.
-        std::erase_if(profile.values, [&](const auto& kv) { return kv.first == key; });
+        std::erase_if(profile.values, [&key = key](const auto& kv) { return kv.first == key; });
         profile.values.emplace_back(key, value);
     }
     for (const auto& label : args.labels) apply_setting(check, "label", label, Origin::profile, "profile");

@@ -149,6 +149,7 @@ int run_subscribe_command(SubscribeArgs& args) {
     auto subscribe_plan = plan;
     subscribe_plan.reconnect = !connection.no_reconnect;
     subscribe_plan.client_id = resolved.client_id;
+    subscribe_plan.topic_secret = resolved.settings.read_key;
     const auto code = run_subscribe(*session, subscribe_plan, *formatter, out, clock, diagnostics, stop);
     session->disconnect();
     if (stop.load() != 0) return to_int(exit_code_for_signal(stop.load()));

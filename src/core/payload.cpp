@@ -132,8 +132,11 @@ bool is_iso8601(std::string_view text) {
 }
 
 bool parse_decimal(std::string_view text, double& out) {
-    if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-    if (text.empty() || text.front() == '+') return false;
+    if (!text.empty() && text.front() == '+') {
+        text.remove_prefix(1);
+        if (!text.empty() && (text.front() == '+' || text.front() == '-')) return false;  // "+-30"
+    }
+    if (text.empty()) return false;
     const auto* end = text.data() + text.size();
     auto [ptr, ec] = std::from_chars(text.data(), end, out, std::chars_format::fixed);
     return ec == std::errc() && ptr == end && std::isfinite(out);

@@ -13,6 +13,12 @@ void replace_all(std::string& text, const std::string& secret) {
 
 }  // namespace
 
+std::string redact_secret(std::string_view text, const std::string& secret) {
+    std::string out(text);
+    replace_all(out, secret);
+    return out;
+}
+
 std::string redact(std::string_view text, const Settings& settings) {
     std::string out(text);
     if (settings.password) replace_all(out, *settings.password);

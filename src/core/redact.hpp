@@ -9,5 +9,6 @@
 namespace tsmqtt {
 
 std::string redact(std::string_view text, const Settings& settings);
+std::string redact_secret(std::string_view text, const std::string& secret);
 
 }  // namespace tsmqtt

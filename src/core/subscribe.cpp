@@ -4,6 +4,7 @@
 
 #include "core/connection_watch.hpp"
 #include "core/error.hpp"
+#include "core/redact.hpp"
 #include "core/thingspeak.hpp"
 
 namespace tsmqtt {
@@ -77,6 +78,9 @@ ExitCode run_subscribe(Session& session, const SubscribePlan& plan, const Format
             diagnostics.warn(fmt::format("skipped a malformed message on '{}': {}", escape_for_terminal(event->message.topic),
                                          e.what()));
             continue;
+        }
+        if (!plan.topic_secret.empty()) {
+            std::visit([&](auto& u) { u.topic = redact_secret(u.topic, plan.topic_secret); }, update);
         }
         if (!out.write(formatter.format(update))) return ExitCode::ok;
         ++written;

@@ -30,6 +30,7 @@ struct SubscribePlan {
     std::optional<std::chrono::milliseconds> timeout;
     bool reconnect = true;
     std::string client_id;  // named when the connection keeps dropping (a takeover)
+    std::string topic_secret;  // legacy read key: masked in the topics written out
 };
 
 // Returns the exit status: ok after --count updates, a closed pipe or a signal's stop (the

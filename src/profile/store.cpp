@@ -363,7 +363,7 @@ void ProfileStore::put(Profile profile) {
     std::vector<std::pair<std::string, std::string>> values;
     for (auto& [key, value] : profile.values) {
         const auto same = std::find_if(values.begin(), values.end(),
-                                       [&](const auto& kv) { return kv.first == key; });
+                                       [&key = key](const auto& kv) { return kv.first == key; });
         if (same == values.end()) {
             values.emplace_back(std::move(key), std::move(value));
         } else {

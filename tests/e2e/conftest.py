@@ -94,7 +94,8 @@ def pytest_sessionstart(session):
 
 # Secrets never reach an output: everything any tsmqtt process of this session printed is
 # scanned for the passwords the broker knows, whatever the test was about.
-SECRETS = [password for password, _ in harness.DEVICES.values()] + [ADMIN[1], harness.RELAY_USER[1]]
+SECRETS = [password for password, _ in harness.DEVICES.values()] + [ADMIN[1], harness.RELAY_USER[1],
+                                                                     "LEGACYREADKEY1"]
 _CAPTURED = []
 _real_run = subprocess.run
 

@@ -90,7 +90,9 @@ void check_url(std::string_view url) {
     } catch (const Error& error) {
         FUZZ_CHECK(false, "url", url, "uri", uri, "error", error.what());
     }
-    const std::string expected_path = !info.websocket ? "" : parts.path.empty() ? "/mqtt" : parts.path;
+    const std::string expected_path = !info.websocket      ? ""
+                                      : parts.path.empty() ? "/mqtt"
+                                                           : parts.path;
     FUZZ_CHECK(again.transport == parts.transport && again.host == parts.host &&
                    again.port == endpoint.port && again.path == expected_path,
                "url", url, "uri", uri, "host again", again.host, "path again", again.path);

@@ -3,11 +3,10 @@
 // that reads back as the same entry, and its string values must be those nlohmann sees.
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
 #include "core/feed_entry.hpp"
@@ -21,9 +20,9 @@ using tsmqtt::FeedEntry;
 using json = nlohmann::json;
 
 bool same_entry(const FeedEntry& a, const FeedEntry& b) {
-    return a.channel_id == b.channel_id && a.entry_id == b.entry_id && a.created_at == b.created_at &&
-           a.fields == b.fields && a.latitude == b.latitude && a.longitude == b.longitude &&
-           a.elevation == b.elevation && a.status == b.status;
+    return a.channel_id == b.channel_id && a.entry_id == b.entry_id &&
+           a.created_at == b.created_at && a.fields == b.fields && a.latitude == b.latitude &&
+           a.longitude == b.longitude && a.elevation == b.elevation && a.status == b.status;
 }
 
 struct TextKey {
@@ -37,11 +36,13 @@ void check_against_dom(std::string_view message, const FeedEntry& entry) {
     const auto doc = json::parse(message, nullptr, false);
     FUZZ_CHECK(!doc.is_discarded() && doc.is_object(), "accepted but not a JSON object", message);
     const TextKey keys[] = {
-        {"created_at", entry.created_at}, {"field1", entry.fields[0]}, {"field2", entry.fields[1]},
-        {"field3", entry.fields[2]},      {"field4", entry.fields[3]}, {"field5", entry.fields[4]},
-        {"field6", entry.fields[5]},      {"field7", entry.fields[6]}, {"field8", entry.fields[7]},
-        {"latitude", entry.latitude},     {"longitude", entry.longitude},
-        {"elevation", entry.elevation},   {"status", entry.status},
+        {"created_at", entry.created_at}, {"field1", entry.fields[0]},
+        {"field2", entry.fields[1]},      {"field3", entry.fields[2]},
+        {"field4", entry.fields[3]},      {"field5", entry.fields[4]},
+        {"field6", entry.fields[5]},      {"field7", entry.fields[6]},
+        {"field8", entry.fields[7]},      {"latitude", entry.latitude},
+        {"longitude", entry.longitude},   {"elevation", entry.elevation},
+        {"status", entry.status},
     };
     for (const auto& key : keys) {
         const auto found = doc.find(std::string(key.name));
@@ -80,6 +81,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         FUZZ_CHECK(false, "message", message, "printed", printed, "error", error.what());
     }
     FUZZ_CHECK(same_entry(entry, again), "message", message, "printed", printed);
-    FUZZ_CHECK(tsmqtt::feed_entry_to_json(again) == printed, "message", message, "printed", printed);
+    FUZZ_CHECK(tsmqtt::feed_entry_to_json(again) == printed, "message", message, "printed",
+               printed);
     return 0;
 }

@@ -7,13 +7,12 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
 #include "core/feed_entry.hpp"
@@ -40,7 +39,8 @@ std::optional<std::string> base64_decode(std::string_view text) {
             std::uint32_t value = 0;
             if (c == '=' && k >= 2 && i + 4 == text.size()) {
                 ++padding;
-            } else if (const auto at = kAlphabet.find(c); at != std::string_view::npos && padding == 0) {
+            } else if (const auto at = kAlphabet.find(c);
+                       at != std::string_view::npos && padding == 0) {
                 value = static_cast<std::uint32_t>(at);
             } else {
                 return std::nullopt;
@@ -99,7 +99,8 @@ std::string_view without_newline(std::string_view line, std::string_view input) 
 void check_escape(std::string_view bytes) {
     const auto escaped = tsmqtt::escape_for_terminal(bytes);
     check_terminal_safe(escaped, bytes);
-    FUZZ_CHECK(unescape_terminal(escaped) == std::string(bytes), "input", bytes, "escaped", escaped);
+    FUZZ_CHECK(unescape_terminal(escaped) == std::string(bytes), "input", bytes, "escaped",
+               escaped);
 
     const auto cell = tsmqtt::csv_field(bytes);
     const auto cells = tsmqtt_fuzz::reference_csv_record(cell);
@@ -113,9 +114,12 @@ std::optional<std::string> csv_text(std::string_view cell, bool escaped) {
 
 std::size_t columns(UpdateKind kind) {
     switch (kind) {
-        case UpdateKind::channel: return 15;
-        case UpdateKind::field: return 4;
-        case UpdateKind::raw: break;
+        case UpdateKind::channel:
+            return 15;
+        case UpdateKind::field:
+            return 4;
+        case UpdateKind::raw:
+            break;
     }
     return 5;
 }
@@ -145,10 +149,9 @@ void check_csv(const tsmqtt::Update& update, bool escaped, std::string_view inpu
         FUZZ_CHECK(csv_text((*cells)[1], escaped) == raw->topic, "input", input, "output", output);
         // A payload that is not UTF-8 is written as "base64:" and its base64.
         const std::string_view cell = (*cells)[4];
-        const auto payload = tsmqtt_fuzz::reference_is_utf8(raw->payload)
-                                 ? csv_text(cell, escaped)
-                                 : cell.starts_with("base64:") ? base64_decode(cell.substr(7))
-                                                               : std::nullopt;
+        const auto payload = tsmqtt_fuzz::reference_is_utf8(raw->payload) ? csv_text(cell, escaped)
+                             : cell.starts_with("base64:") ? base64_decode(cell.substr(7))
+                                                           : std::nullopt;
         FUZZ_CHECK(payload == raw->payload, "input", input, "output", output);
     }
 }
@@ -192,13 +195,15 @@ void check_json(const tsmqtt::Update& update, std::string_view input) {
         FUZZ_CHECK(payload.has_value() != encoded.has_value(), "input", input, "output", output);
         const auto bytes = payload ? payload : base64_decode(*encoded);
         FUZZ_CHECK(bytes == raw->payload, "input", input, "output", output);
-        FUZZ_CHECK(doc.value("qos", -1) == raw->qos && doc.value("retain", !raw->retained) == raw->retained,
+        FUZZ_CHECK(doc.value("qos", -1) == raw->qos &&
+                       doc.value("retain", !raw->retained) == raw->retained,
                    "input", input, "output", output);
     } else if (const auto* field = std::get_if<tsmqtt::FieldUpdate>(&update)) {
         check_topic(field->topic);
         const auto value = text_of("value");
-        FUZZ_CHECK(value && (*value == field->value || !tsmqtt_fuzz::reference_is_utf8(field->value)),
-                   "input", input, "output", output);
+        FUZZ_CHECK(
+            value && (*value == field->value || !tsmqtt_fuzz::reference_is_utf8(field->value)),
+            "input", input, "output", output);
     } else if (const auto* channel = std::get_if<tsmqtt::ChannelUpdate>(&update)) {
         check_topic(channel->topic);
         auto entry = json::parse(tsmqtt::feed_entry_to_json(channel->entry), nullptr, false);
@@ -211,10 +216,14 @@ void check_json(const tsmqtt::Update& update, std::string_view input) {
 // Both ends of the clock, an instant just before 1970, and one from thingspeak-mqtt.md.
 Clock::time_point instant(std::size_t pick) {
     switch (pick % 4) {
-        case 0: return Clock::time_point::min();
-        case 1: return Clock::time_point::max();
-        case 2: return Clock::time_point{} - std::chrono::nanoseconds(1);
-        default: return Clock::time_point{} + std::chrono::seconds(1639200931);
+        case 0:
+            return Clock::time_point::min();
+        case 1:
+            return Clock::time_point::max();
+        case 2:
+            return Clock::time_point{} - std::chrono::nanoseconds(1);
+        default:
+            return Clock::time_point{} + std::chrono::seconds(1639200931);
     }
 }
 
@@ -239,7 +248,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto newline = input.find('\n');
     const std::string topic(newline == std::string_view::npos ? "channels/1587079/subscribe"
                                                               : input.substr(0, newline));
-    const std::string payload(newline == std::string_view::npos ? input : input.substr(newline + 1));
+    const std::string payload(newline == std::string_view::npos ? input
+                                                                : input.substr(newline + 1));
     const auto when = instant(size);
     check_escape(input);
 

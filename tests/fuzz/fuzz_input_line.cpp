@@ -1,7 +1,7 @@
 // One line of `publish --stdin`: CSV, name=value&... or a JSON object. The input is
-// "COLUMNS\nLINE" (COLUMNS as given to --columns) or just "LINE"; the line is parsed with
-// the default columns and, when given, with parse_columns(COLUMNS). Bad input is an
-// Error(usage); accepted input gives values that validate and encode.
+// "COLUMNS\nLINE" or just "LINE"; the line is parsed with the default columns and, when
+// COLUMNS is given, with parse_columns(COLUMNS) and with the columns parse_header_line finds
+// in it. Bad input is an Error(usage); accepted input gives values that validate and encode.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -73,6 +73,16 @@ void check_line(std::string_view line, const ColumnMap& columns) {
     }
 }
 
+// A CSV header row names at least one parameter, and only by name, never by a bare number.
+void check_header(std::string_view row, const ColumnMap& columns) {
+    check_columns(row, columns);
+    bool named = false;
+    for (const auto& column : columns) named = named || column.has_value();
+    FUZZ_CHECK(named, "header row", row);
+    FUZZ_CHECK(row.find_first_not_of("0123456789, \t\r-") != std::string_view::npos, "header row",
+               row);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -82,7 +92,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check_line(line, tsmqtt::default_columns());
     if (newline == std::string_view::npos) return 0;
 
+    // The first line as --columns, and as the CSV header row of the input.
     const auto list = text.substr(0, newline);
+    if (const auto header = tsmqtt::parse_header_line(list)) {
+        check_header(list, *header);
+        check_line(line, *header);
+    }
     ColumnMap columns;
     try {
         columns = tsmqtt::parse_columns(list);

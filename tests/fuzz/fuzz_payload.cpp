@@ -34,7 +34,9 @@ bool is_encoded_char(char c) {
     return is_alnum(c) || c == '-' || c == '_' || c == '.' || c == '*' || c == '+' || c == '%';
 }
 
-bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool is_hex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 
 bool reference_decodable(std::string_view text) {
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -101,7 +103,8 @@ void check_codec(std::string_view text) {
 void check_text_predicates(std::string_view text) {
     FUZZ_CHECK(tsmqtt::is_valid_utf8(text) == reference_is_utf8(text), "text", text);
     if (tsmqtt::is_iso8601(text)) {
-        FUZZ_CHECK(text.size() >= 10 && text[4] == '-' && text[7] == '-', "is_iso8601 accepted", text);
+        FUZZ_CHECK(text.size() >= 10 && text[4] == '-' && text[7] == '-', "is_iso8601 accepted",
+                   text);
     }
     check_decimal(text);
 }
@@ -115,18 +118,23 @@ std::optional<bool> reference_accepts(Param param, std::string_view value) {
         return number >= -limit && number <= limit;
     };
     switch (param) {
-        case Param::lat: return in_range(90);
-        case Param::long_: return in_range(180);
+        case Param::lat:
+            return in_range(90);
+        case Param::long_:
+            return in_range(180);
         case Param::elevation:
             if (!reference_decimal_grammar(value)) return false;
             if (value.size() > kShortDecimal) return std::nullopt;
             return true;
-        case Param::created_at: return std::nullopt;
-        default: return reference_is_utf8(value) && value.size() <= tsmqtt::kMaxValueBytes;
+        case Param::created_at:
+            return std::nullopt;
+        default:
+            return reference_is_utf8(value) && value.size() <= tsmqtt::kMaxValueBytes;
     }
 }
 
-void try_set(tsmqtt::FeedParams& params, Expected& expected, Param param, const std::string& value) {
+void try_set(tsmqtt::FeedParams& params, Expected& expected, Param param,
+             const std::string& value) {
     const auto index = static_cast<std::size_t>(param);
     const auto name = tsmqtt::param_name(param);
     const auto reference = reference_accepts(param, value);
@@ -212,7 +220,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto name = piece.substr(0, eq);
         const auto raw = eq == std::string_view::npos ? std::string_view() : piece.substr(eq + 1);
         check_text_predicates(raw);
-        const auto value = reference_decodable(raw) ? tsmqtt::form_urldecode(raw) : std::string(raw);
+        const auto value =
+            reference_decodable(raw) ? tsmqtt::form_urldecode(raw) : std::string(raw);
         try_set(params, expected, pick_param(name), value);
     }
     check_encoding(params, expected);

@@ -12,14 +12,13 @@
 #include <vector>
 
 // A broken invariant is a crash to libFuzzer: it saves the input and the run fails.
-#define FUZZ_CHECK(condition, ...)                                                      \
-    do {                                                                                \
-        if (!(condition)) {                                                             \
-            std::fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__, __LINE__,    \
-                         #condition);                                                   \
-            ::tsmqtt_fuzz::report(__VA_ARGS__);                                         \
-            std::abort();                                                               \
-        }                                                                               \
+#define FUZZ_CHECK(condition, ...)                                                                 \
+    do {                                                                                           \
+        if (!(condition)) {                                                                        \
+            std::fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__, __LINE__, #condition); \
+            ::tsmqtt_fuzz::report(__VA_ARGS__);                                                    \
+            std::abort();                                                                          \
+        }                                                                                          \
     } while (false)
 
 namespace tsmqtt_fuzz {

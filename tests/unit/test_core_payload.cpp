@@ -67,6 +67,8 @@ TEST_CASE("parameter values are validated before anything is sent", "[payload]")
         {Param::lat, "91", "lat '91': expected a number from -90 to 90"},
         {Param::lat, "-90.0001", "lat"},
         {Param::lat, "north", "lat 'north'"},
+        {Param::lat, "+-30", "lat '+-30'"},
+        {Param::long_, "++5", "long '++5'"},
         {Param::long_, "180.5", "long '180.5': expected a number from -180 to 180"},
         {Param::long_, "", "long"},
         {Param::elevation, "high", "elevation 'high': expected a number of metres"},

@@ -272,3 +272,13 @@ TEST_CASE("a stop signal ends the run between events", "[subscribe]") {
     CHECK(rig.out.text_ == "created_at,channel_id,entry_id,field1,field2,field3,field4,field5,field6,field7,field8,"
                            "latitude,longitude,elevation,status\n");
 }
+
+TEST_CASE("a legacy read key is masked in the topics written out", "[subscribe]") {
+    Rig rig;
+    rig.session.add_message("channels/7/subscribe/json/READKEY12345", kEntry);
+    auto plan = plan_for(1);
+    plan.topic_secret = "READKEY12345";
+    CHECK(rig.run(plan, Format::json) == ExitCode::ok);
+    CHECK_THAT(rig.out.text_, Catch::Contains(R"("topic":"channels/7/subscribe/json/****45")"));
+    CHECK_THAT(rig.out.text_, !Catch::Contains("READKEY12345"));
+}
