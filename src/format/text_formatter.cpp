@@ -102,12 +102,22 @@ class TextFormatter final : public Formatter {
         network(out, value);
     }
 
-    // Anything that came over the network may hold terminal control sequences.
+    // Anything that came over the network may hold terminal control sequences. Line breaks
+    // are shown even on a pipe: the text format promises one line per update.
     void network(std::string& out, std::string_view text) const {
-        if (escape_)
+        if (escape_) {
             append_escaped_for_terminal(out, text);
-        else
-            out += text;
+            return;
+        }
+        for (const char c : text) {
+            if (c == '\n') {
+                out += "\\x0A";
+            } else if (c == '\r') {
+                out += "\\x0D";
+            } else {
+                out += c;
+            }
+        }
     }
 
     void open(std::string& out, std::string_view colour) const {

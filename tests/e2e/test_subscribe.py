@@ -64,9 +64,9 @@ def test_channel_feed_in_text_csv_and_json(tsmqtt, relay5, broker):
     for proc in (text, csv, js):
         assert proc.wait_exit() == 0, proc.stderr
         assert warnings(proc) == []
-    # Text is for people: only present values, in order, the status verbatim when not on a terminal.
-    assert text.out == ["2021-12-11T05:35:31Z  5101  #1  field1=21.5  field3=7  status=hot, \"very\"",
-                        "late",
+    # Text is for people: only present values, in order, one line per update (a line break in a
+    # value is shown as \x0A), the rest verbatim when not on a terminal.
+    assert text.out == ["2021-12-11T05:35:31Z  5101  #1  field1=21.5  field3=7  status=hot, \"very\"\\x0Alate",
                         "2021-12-11T05:35:46Z  5101  #2  field2=-3  lat=42.36  long=-71.06  elev=120"]
     # CSV: RFC 4180, quoted only where needed (comma, quote, line break), empty for null.
     assert csv.raw_out.decode() == (
@@ -248,11 +248,12 @@ def test_raw_topics_in_text_csv_and_json_with_a_binary_payload(tsmqtt, broker):
         assert warnings(proc) == []
     after = utc_now()
 
-    # Text on a pipe passes the payload through untouched, as mosquitto_sub does.
+    # Text on a pipe passes the payload through untouched but for line breaks: one update, one line.
     stamps = re.findall(rb"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)  ", bytes(text.raw_out), re.M)
     assert len(stamps) == 3 and all(received_in(s.decode(), before, after) for s in stamps)
     assert re.sub(rb"^\S+  ", b"", bytes(text.raw_out), flags=re.M) == (
-        b"rawsub/a/x  hello, world\nrawsub/b  " + BINARY + b'\nrawsub/a/y/z  say "hi"\n{"json": true}\n')
+        b"rawsub/a/x  hello, world\nrawsub/b  " + BINARY.replace(b"\n", b"\\x0A").replace(b"\r", b"\\x0D")
+        + b'\nrawsub/a/y/z  say "hi"\\x0A{"json": true}\n')
 
     # CSV: a payload that is not UTF-8 becomes base64:..., so the file stays text.
     assert csv.out[0] == "received_at,topic,qos,retain,payload"
