@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from harness import Broker, TSMQTT
+from harness import Broker, TSMQTT, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -196,3 +196,16 @@ def test_a_signal_while_connecting_exits_at_once(tsmqtt):
         held.close()
     finally:
         server.close()
+
+
+def test_a_client_id_takeover_is_explained(tsmqtt):
+    """Two clients with one ID make the broker close the older connection, again and again."""
+    first = tsmqtt.subscriber("-c", "1001", "-i", "twin-client-1")
+    second = tsmqtt.subscriber("-c", "1001", "-i", "twin-client-1")
+    try:
+        hint = "is another client using the client ID 'twin-client-1'?"
+        wait_for(lambda: any(hint in line for line in first.err + second.err), timeout=60,
+                 what=f"the takeover hint; first={first.err[-3:]} second={second.err[-3:]}")
+    finally:
+        first.kill()
+        second.kill()
