@@ -1,6 +1,20 @@
 #include "paho/paho_session.hpp"
 
+#if defined(__linux__)
+#include <dirent.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
+#include <cerrno>
 #include <condition_variable>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -16,6 +30,50 @@ namespace {
 
 using steady = std::chrono::steady_clock;
 constexpr auto kPoll = std::chrono::milliseconds(100);
+
+// While PahoSession::connect() waits for the first CONNACK (see connect() and usleep() at the
+// end): whether it does, and whether over plain TCP.
+std::atomic<bool> g_connecting{false};
+std::atomic<bool> g_connecting_tcp{false};
+
+// Once per process, before the first client:
+// - OpenSSL is left to initialise itself on first use, as it does since 1.1: Paho's own
+//   initialisation loads every error string at client creation, for TCP runs too, which costs
+//   1.5 MB of resident memory and a millisecond;
+// - Paho's trace level is raised to errors: at its default it formats a trace line into a ring
+//   buffer on every function entry, which nobody reads unless MQTT_C_CLIENT_TRACE asks for a
+//   trace, and which costs a receiving client a quarter of its time (bench/RESULTS.md).
+void init_paho() {
+    static const bool done = [] {
+        MQTTAsync_init_options init = MQTTAsync_init_options_initializer;
+        init.do_openssl_init = 0;
+        MQTTAsync_global_init(&init);
+        if (std::getenv("MQTT_C_CLIENT_TRACE") == nullptr) MQTTAsync_setTraceLevel(MQTTASYNC_TRACE_ERROR);
+        return true;
+    }();
+    static_cast<void>(done);
+}
+
+// Paho C serialises its threads on process-wide mutexes (its stack tracer alone takes one on
+// every function entry and exit). While a flood keeps the publishing thread and Paho's send
+// thread busy on two CPUs, most of their time goes into passing those mutexes between the CPUs;
+// on one CPU the same 100 000 messages take half the time (bench/RESULTS.md). So once the
+// window has filled, every thread of the process stays on the CPU the publisher is on.
+void keep_on_one_cpu() {
+#if defined(__linux__)
+    const int cpu = ::sched_getcpu();
+    DIR* tasks = cpu < 0 ? nullptr : ::opendir("/proc/self/task");
+    if (tasks == nullptr) return;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(static_cast<std::size_t>(cpu), &set);
+    while (const dirent* task = ::readdir(tasks)) {
+        const int id = std::atoi(task->d_name);  // 0 for "." and ".."
+        if (id > 0) ::sched_setaffinity(id, sizeof set, &set);
+    }
+    ::closedir(tasks);
+#endif
+}
 
 int paho_version(MqttVersion version) {
     return version == MqttVersion::v5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1;
@@ -33,39 +91,49 @@ mqtt::ssl_options make_ssl_options(const Settings& settings) {
     return ssl;
 }
 
+// Filled on Paho's receive thread, emptied by one consumer, which takes everything queued at
+// once: in a flood that is one lock per batch on its side rather than one per message.
 class EventQueue {
 public:
     void push(SessionEvent event) {
+        bool was_empty = false;
         {
             std::lock_guard lock(mutex_);
-            events_.push_back(std::move(event));
+            was_empty = incoming_.empty();
+            incoming_.push_back(std::move(event));
         }
-        ready_.notify_one();
+        if (was_empty) ready_.notify_one();  // the consumer waits only for an empty queue
     }
 
+    // A deadline already past polls: nullopt at once when nothing is queued.
     std::optional<SessionEvent> pop(steady::time_point deadline, const std::atomic<int>* stop) {
-        std::unique_lock lock(mutex_);
-        while (events_.empty()) {
-            if (stop != nullptr && stop->load() != 0) return std::nullopt;
-            const auto until = std::min(deadline, steady::now() + kPoll);
-            ready_.wait_until(lock, until);
-            if (events_.empty() && steady::now() >= deadline) return std::nullopt;
+        if (taken_.empty()) {
+            std::unique_lock lock(mutex_);
+            while (incoming_.empty()) {
+                if (stop != nullptr && stop->load() != 0) return std::nullopt;
+                const auto now = steady::now();
+                if (now >= deadline) return std::nullopt;
+                ready_.wait_until(lock, std::min(deadline, now + kPoll));
+            }
+            taken_.swap(incoming_);
         }
-        auto event = std::move(events_.front());
-        events_.pop_front();
+        auto event = std::move(taken_.front());
+        taken_.pop_front();
         return event;
     }
 
 private:
     std::mutex mutex_;
     std::condition_variable ready_;
-    std::deque<SessionEvent> events_;
+    std::deque<SessionEvent> incoming_;  // guarded by mutex_
+    std::deque<SessionEvent> taken_;     // the consumer's own
 };
 
 class PahoSession final : public Session {
 public:
     PahoSession(const Settings& settings, std::string client_id, const SessionOptions& options)
         : settings_(settings), endpoint_(settings.endpoint()), options_(options) {
+        init_paho();
         mqtt::create_options create(paho_version(settings.mqtt_version), static_cast<int>(options.window) + 16);
         create.set_send_while_disconnected(options.send_while_disconnected);
         // No persistence files (platform-notes.md, item 6).
@@ -113,6 +181,11 @@ public:
 
     void connect() override {
         const auto started = steady::now();
+        g_connecting = true;
+        g_connecting_tcp = endpoint_.transport == Transport::tcp;
+        struct Connecting {
+            ~Connecting() { g_connecting = g_connecting_tcp = false; }
+        } connecting;
         try {
             auto token = client_->connect(connect_options());
             while (!token->wait_for(kPoll)) {
@@ -132,7 +205,13 @@ public:
     }
 
     void publish(const std::string& topic, const std::string& payload, int qos, bool retain) override {
-        while (tokens_.size() >= options_.window) wait_oldest();
+        if (tokens_.size() >= options_.window) {
+            if (!flooded_) {
+                flooded_ = true;
+                keep_on_one_cpu();
+            }
+            while (tokens_.size() >= options_.window) wait_oldest();
+        }
         for (;;) {
             try {
                 tokens_.push_back(client_->publish(topic, payload.data(), payload.size(), qos, retain));
@@ -245,6 +324,7 @@ private:
     EventQueue events_;
     std::deque<mqtt::delivery_token_ptr> tokens_;
     std::size_t failed_ = 0;
+    bool flooded_ = false;  // the window has been full once
     std::atomic<bool> connected_{false};
     std::atomic<bool> ever_connected_{false};
 };
@@ -257,3 +337,55 @@ std::unique_ptr<Session> make_paho_session(const Settings& settings, std::string
 }
 
 }  // namespace tsmqtt
+
+#if defined(__linux__)
+// Paho C 1.3.12 spends 10 to 110 ms of a one-shot publish, which takes 2 ms with mosquitto_pub,
+// in two waits of its connect path (bench/RESULTS.md). Both are calls into the C library made
+// through the dynamic linker, which finds the definitions below first, in the executable. Each
+// acts only on the Paho thread named, and does nothing should Paho's threads or calls change.
+namespace {
+
+bool on_thread(const char* name) {
+    char current[16] = {};
+    return pthread_getname_np(pthread_self(), current, sizeof current) == 0 &&
+           std::strcmp(current, name) == 0;
+}
+
+}  // namespace
+
+// Paho's send thread starts a non-blocking TCP connect that only the receive thread's next
+// poll completes; that poll waits for input only, so it sleeps its whole timeout (10 ms) even
+// though the socket is connected. Waiting here a little for the handshake, as a blocking
+// connect would, lets Paho take its path for a connect that completed at once and send CONNECT
+// straight away. A handshake that takes longer, or fails, is left to Paho as before, and so is
+// every connect but tsmqtt's first over plain TCP: Paho's path for a connect completed at once
+// mishandles TLS (a refused CONNACK comes back as a bare failure) and WebSocket (it hangs).
+extern "C" int connect(int fd, const sockaddr* address, socklen_t length) {
+    const auto rc = static_cast<int>(::syscall(SYS_connect, fd, address, length));
+    if (rc == 0 || errno != EINPROGRESS || !tsmqtt::g_connecting_tcp.load() ||
+        !on_thread("MQTTAsync_send")) {
+        return rc;
+    }
+    pollfd pending{fd, POLLOUT, 0};
+    int error = 0;
+    socklen_t size = sizeof error;
+    if (::poll(&pending, 1, 100) == 1 &&
+        ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size) == 0 && error == 0) {
+        return 0;
+    }
+    errno = EINPROGRESS;
+    return -1;
+}
+
+// Paho's receive thread sleeps 100 ms whenever it finds no socket to watch: at start-up a race
+// with the send thread creating the socket, lost in a quarter to half of all runs. While
+// tsmqtt waits for its first connection, that sleep is 1 ms.
+extern "C" int usleep(useconds_t microseconds) {
+    if (microseconds == 100000 && tsmqtt::g_connecting.load() && on_thread("MQTTAsync_rcv")) {
+        microseconds = 1000;
+    }
+    const timespec duration{static_cast<time_t>(microseconds / 1000000),
+                            static_cast<long>(microseconds % 1000000) * 1000};
+    return ::nanosleep(&duration, nullptr);
+}
+#endif
