@@ -6,7 +6,7 @@
 namespace tsmqtt {
 
 // Appends text as a quoted JSON string. Bytes that are not UTF-8 become U+FFFD, so the
-// output is valid JSON whatever arrived; C0, DEL and C1 controls are written as \uXXXX so
+// output is valid JSON whatever arrived; C0, DEL and C1 controls are written as \u00NN escapes so
 // that a line shown on a terminal cannot steer it.
 void append_json_string(std::string& out, std::string_view text);
 
