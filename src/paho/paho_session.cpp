@@ -11,18 +11,17 @@
 #endif
 
 #include <cerrno>
-#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <deque>
-#include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
 #include <mqtt/async_client.h>
 
 #include "core/error.hpp"
+#include "core/event_queue.hpp"
 #include "paho/paho_errors.hpp"
 
 namespace tsmqtt {
@@ -91,44 +90,6 @@ mqtt::ssl_options make_ssl_options(const Settings& settings) {
     return ssl;
 }
 
-// Filled on Paho's receive thread, emptied by one consumer, which takes everything queued at
-// once: in a flood that is one lock per batch on its side rather than one per message.
-class EventQueue {
-public:
-    void push(SessionEvent event) {
-        bool was_empty = false;
-        {
-            std::lock_guard lock(mutex_);
-            was_empty = incoming_.empty();
-            incoming_.push_back(std::move(event));
-        }
-        if (was_empty) ready_.notify_one();  // the consumer waits only for an empty queue
-    }
-
-    // A deadline already past polls: nullopt at once when nothing is queued.
-    std::optional<SessionEvent> pop(steady::time_point deadline, const std::atomic<int>* stop) {
-        if (taken_.empty()) {
-            std::unique_lock lock(mutex_);
-            while (incoming_.empty()) {
-                if (stop != nullptr && stop->load() != 0) return std::nullopt;
-                const auto now = steady::now();
-                if (now >= deadline) return std::nullopt;
-                ready_.wait_until(lock, std::min(deadline, now + kPoll));
-            }
-            taken_.swap(incoming_);
-        }
-        auto event = std::move(taken_.front());
-        taken_.pop_front();
-        return event;
-    }
-
-private:
-    std::mutex mutex_;
-    std::condition_variable ready_;
-    std::deque<SessionEvent> incoming_;  // guarded by mutex_
-    std::deque<SessionEvent> taken_;     // the consumer's own
-};
-
 class PahoSession final : public Session {
 public:
     PahoSession(const Settings& settings, std::string client_id, const SessionOptions& options)
@@ -144,7 +105,7 @@ public:
             event.message.payload = message->get_payload();
             event.message.qos = message->get_qos();
             event.message.retained = message->is_retained();
-            events_.push(std::move(event));
+            events_.push_message(std::move(event));
         });
         client_->set_connection_lost_handler([this](const std::string& cause) {
             connected_ = false;
@@ -152,7 +113,7 @@ public:
             event.kind = SessionEvent::Kind::connection_lost;
             event.detail = cause;
             if (options_.on_connection_change) options_.on_connection_change(event);
-            events_.push(std::move(event));
+            events_.push_control(std::move(event));
         });
         client_->set_connected_handler([this](const std::string&) {
             const bool again = ever_connected_.exchange(true);
@@ -161,12 +122,13 @@ public:
                 SessionEvent event;
                 event.kind = SessionEvent::Kind::reconnected;
                 if (options_.on_connection_change) options_.on_connection_change(event);
-                events_.push(std::move(event));
+                events_.push_control(std::move(event));
             }
         });
     }
 
     ~PahoSession() override {
+        events_.close();  // Paho's thread may be waiting for room in it
         if (connected_) {
             try {
                 disconnect();
@@ -239,6 +201,12 @@ public:
     void subscribe(const std::vector<std::string>& filters, int qos) override {
         auto topics = mqtt::string_collection::create(filters);
         std::vector<int> qoses(filters.size(), qos);
+        // Paho's thread must be free to read the SUBACK, whatever is queued before it.
+        events_.set_back_pressure(false);
+        struct Restore {
+            EventQueue& events;
+            ~Restore() { events.set_back_pressure(true); }
+        } restore{events_};
         try {
             auto token = client_->subscribe(topics, qoses);
             // Polled, so that a signal ends the wait for a SUBACK that never comes.
@@ -264,6 +232,7 @@ public:
     }
 
     void disconnect() override {
+        events_.close();
         if (!client_->is_connected()) {
             connected_ = false;
             return;

@@ -1,0 +1,62 @@
+#pragma once
+// The hand-over of session events from the MQTT library's receiving thread to the one thread
+// that writes them out. Messages are bounded: when the writer falls behind (a paused pipe, a
+// slow disk), the receiving thread waits for room, so the library stops reading the socket and
+// TCP slows the broker down, as it does for a single-threaded client such as mosquitto_sub.
+// Unbounded, the queue would grow for as long as the reader stayed paused.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <mutex>
+#include <optional>
+
+#include "core/session.hpp"
+
+namespace tsmqtt {
+
+class EventQueue {
+  public:
+    struct Limits {
+        std::size_t messages = 1000;
+        std::size_t bytes = 16u << 20;  // topics and payloads; one larger message still passes
+    };
+
+    EventQueue() = default;
+    explicit EventQueue(Limits limits) : limits_(limits) {}
+
+    // A message: waits while the queue is full and back pressure is on.
+    void push_message(SessionEvent event);
+    // Connection events never wait: they come from the library's connection handlers.
+    void push_control(SessionEvent event);
+
+    // Off while the writer waits on the broker itself (a SUBACK, say), which the receiving
+    // thread must be free to read; on again after.
+    void set_back_pressure(bool on);
+
+    // The writer is done: nothing waits any more, and later messages are dropped.
+    void close();
+
+    // The next event, or nullopt once the deadline has passed (a deadline already past polls)
+    // or *stop is set. The writer takes everything queued in one go, so in a flood it locks
+    // once per batch rather than once per message.
+    std::optional<SessionEvent> pop(std::chrono::steady_clock::time_point deadline,
+                                    const std::atomic<int>* stop);
+
+  private:
+    void push(SessionEvent event, bool may_wait);
+    bool has_room() const;  // with mutex_ held
+
+    const Limits limits_{};
+    std::mutex mutex_;
+    std::condition_variable ready_;      // incoming_ is no longer empty
+    std::condition_variable room_;       // incoming_ has room again, or waiting is off
+    std::deque<SessionEvent> incoming_;  // guarded by mutex_, as are the three below
+    std::size_t incoming_bytes_ = 0;
+    bool back_pressure_ = true;
+    bool closed_ = false;
+    std::deque<SessionEvent> taken_;  // the writer's own
+};
+
+}  // namespace tsmqtt
