@@ -16,7 +16,7 @@ class Tsmqtt < Formula
   depends_on "fmt"
   depends_on "libpaho-mqtt"
   depends_on "openssl@3"
-  depends_on "tomlplusplus"
+  depends_on "tomlplusplus" => :build # compiled in, header-only
 
   # Paho's C++ binding is not in homebrew-core: build the version tsmqtt is developed
   # against into libexec, linked statically.
