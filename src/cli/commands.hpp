@@ -1,5 +1,6 @@
 #pragma once
-// One entry per subcommand: it registers its options and returns what runs it.
+// One entry per subcommand: given its CLI11 subcommand, it registers the options and returns
+// what runs it. run.cpp holds the table of names, aliases and summaries.
 #include <functional>
 
 #include <CLI/CLI.hpp>
@@ -8,8 +9,8 @@ namespace tsmqtt::cli {
 
 using Runner = std::function<int()>;
 
-Runner set_publish_command(CLI::App& root);
-Runner set_subscribe_command(CLI::App& root);
-Runner set_profile_command(CLI::App& root);
+Runner define_publish_command(CLI::App& app);
+Runner define_subscribe_command(CLI::App& app);
+Runner define_profile_command(CLI::App& app);
 
 }  // namespace tsmqtt::cli

@@ -114,9 +114,9 @@ int show_profile(const std::string& name) {
 
 }  // namespace
 
-Runner set_profile_command(CLI::App& root) {
+Runner define_profile_command(CLI::App& command) {
     auto args = std::make_shared<ProfileArgs>();
-    auto* app = root.add_subcommand("profile", "Manage saved connection profiles (credentials, broker, channel)");
+    auto* app = &command;
     app->require_subcommand(1);
 
     auto* list = app->add_subcommand("list", "List the saved profiles");

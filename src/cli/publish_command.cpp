@@ -194,10 +194,9 @@ int run_publish_command(PublishArgs& args) {
 
 }  // namespace
 
-Runner set_publish_command(CLI::App& root) {
+Runner define_publish_command(CLI::App& command) {
     auto args = std::make_shared<PublishArgs>();
-    auto* app = root.add_subcommand("publish", "Send a channel-feed entry, a field value, or raw MQTT messages");
-    app->alias("pub");
+    auto* app = &command;
     args->app = app;
     const std::string ts = "ThingSpeak";
     app->add_option("-c,--channel", args->channel, "ThingSpeak channel ID")->group(ts);

@@ -2,6 +2,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <iterator>
+#include <string_view>
+#include <vector>
+
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
@@ -18,6 +23,25 @@ void print_error(std::string_view message) {
     [[maybe_unused]] auto ignored = ::write(STDERR_FILENO, line.data(), line.size());
 }
 
+struct Command {
+    const char* name;
+    const char* alias;  // nullptr: none
+    const char* summary;
+    Runner (*define)(CLI::App& command);
+};
+
+// In the order --help lists them.
+constexpr Command kCommands[] = {
+    {"publish", "pub", "Send a channel-feed entry, a field value, or raw MQTT messages", define_publish_command},
+    {"subscribe", "sub", "Print channel-feed or field updates (or raw topics) as text, CSV or JSON",
+     define_subscribe_command},
+    {"profile", nullptr, "Manage saved connection profiles (credentials, broker, channel)", define_profile_command},
+};
+
+bool names(const Command& command, std::string_view word) {
+    return word == command.name || (command.alias != nullptr && word == command.alias);
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -26,14 +50,22 @@ int run(int argc, char** argv) {
     app.require_subcommand(1);
     app.footer("Exit status: 0 ok, 1 failure, 2 usage, 3 network, 4 TLS, 5 refused, 6 timeout, 7 config, "
                "130/143 signal.\nSee tsmqtt(1) for examples.");
-    const Runner runners[] = {set_publish_command(app), set_subscribe_command(app), set_profile_command(app)};
-    const auto known = [&app](const char* name) {
-        for (const auto* sub : app.get_subcommands({})) {
-            if (sub->check_name(name)) return true;
+    // Only a command named in the arguments gets its options: defining all three cost a
+    // third of a one-shot publish's CPU time (bench/RESULTS.md). The others are listed in
+    // --help by name and summary, which is all a command not named can be asked for.
+    const std::vector<std::string_view> words(argv + 1, argv + argc);
+    Runner runners[std::size(kCommands)];
+    for (std::size_t i = 0; i < std::size(kCommands); ++i) {
+        const auto& command = kCommands[i];
+        auto* sub = app.add_subcommand(command.name, command.summary);
+        if (command.alias != nullptr) sub->alias(command.alias);
+        if (std::any_of(words.begin(), words.end(), [&](std::string_view word) { return names(command, word); })) {
+            runners[i] = command.define(*sub);
         }
-        return false;
-    };
-    if (argc > 1 && argv[1][0] != '-' && !known(argv[1])) {
+    }
+    if (!words.empty() && !words.front().starts_with('-') &&
+        std::none_of(std::begin(kCommands), std::end(kCommands),
+                     [&](const Command& command) { return names(command, words.front()); })) {
         print_error(fmt::format("unknown command '{}': expected publish (pub), subscribe (sub) or profile", argv[1]));
         return to_int(ExitCode::usage);
     }
@@ -50,8 +82,15 @@ int run(int argc, char** argv) {
         return to_int(ExitCode::usage);
     }
     install_signal_handlers();
-    const auto subcommands = app.get_subcommands();
-    const auto index = subcommands.front()->get_name() == "publish" ? 0 : subcommands.front()->get_name() == "subscribe" ? 1 : 2;
+    const auto chosen = app.get_subcommands().front()->get_name();
+    const auto index = static_cast<std::size_t>(
+        std::find_if(std::begin(kCommands), std::end(kCommands),
+                     [&](const Command& command) { return chosen == command.name; }) -
+        std::begin(kCommands));
+    if (index >= std::size(kCommands) || !runners[index]) {
+        print_error(fmt::format("unknown command '{}' (see tsmqtt --help)", chosen));
+        return to_int(ExitCode::usage);
+    }
     try {
         return runners[index]();
     } catch (const Error& e) {

@@ -159,10 +159,9 @@ int run_subscribe_command(SubscribeArgs& args) {
 
 }  // namespace
 
-Runner set_subscribe_command(CLI::App& root) {
+Runner define_subscribe_command(CLI::App& command) {
     auto args = std::make_shared<SubscribeArgs>();
-    auto* app = root.add_subcommand("subscribe", "Print channel-feed or field updates (or raw topics) as text, CSV or JSON");
-    app->alias("sub");
+    auto* app = &command;
     const std::string ts = "ThingSpeak";
     app->add_option("-c,--channel", args->channels, "ThingSpeak channel ID (repeatable)")->group(ts)->allow_extra_args(false);
     app->add_option("--field", args->fields, "Field updates: N (1-8) or all (repeatable)")->group(ts)->allow_extra_args(false);
