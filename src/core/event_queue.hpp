@@ -19,7 +19,7 @@ namespace tsmqtt {
 class EventQueue {
   public:
     struct Limits {
-        std::size_t messages = 1000;
+        std::size_t messages = 256;
         std::size_t bytes = 16u << 20;  // topics and payloads; one larger message still passes
     };
 

@@ -57,6 +57,6 @@ def test_a_paused_reader_holds_messages_back_and_loses_none(tsmqtt, broker):
     assert [line.split()[-1].decode() for line in received[:MESSAGES]] == payloads
     assert len(received) == MESSAGES
     # Held in full, the 20 MB would be 20 MB and more (22 MB measured, each message being copied
-    # on its way in); held back, the queue stays within its limit of 1 000 messages: 2 MB of
-    # growth measured, 8 MB under AddressSanitizer, whose allocator pads and keeps more.
+    # on its way in); held back, the queue stays within its limit of 256 messages: 0.6 MB of
+    # growth measured, up to 8 MB under AddressSanitizer, whose allocator pads and keeps more.
     assert growth_kb < 12_000, f"tsmqtt grew by {growth_kb} KB while its reader was paused"
