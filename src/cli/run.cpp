@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <iterator>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -54,13 +55,12 @@ int run(int argc, char** argv) {
     // third of a one-shot publish's CPU time (bench/RESULTS.md). The others are listed in
     // --help by name and summary, which is all a command not named can be asked for.
     const std::vector<std::string_view> words(argv + 1, argv + argc);
-    Runner runners[std::size(kCommands)];
-    for (std::size_t i = 0; i < std::size(kCommands); ++i) {
-        const auto& command = kCommands[i];
+    std::vector<std::pair<const CLI::App*, Runner>> defined;
+    for (const auto& command : kCommands) {
         auto* sub = app.add_subcommand(command.name, command.summary);
         if (command.alias != nullptr) sub->alias(command.alias);
         if (std::any_of(words.begin(), words.end(), [&](std::string_view word) { return names(command, word); })) {
-            runners[i] = command.define(*sub);
+            defined.emplace_back(sub, command.define(*sub));
         }
     }
     if (!words.empty() && !words.front().starts_with('-') &&
@@ -82,17 +82,14 @@ int run(int argc, char** argv) {
         return to_int(ExitCode::usage);
     }
     install_signal_handlers();
-    const auto chosen = app.get_subcommands().front()->get_name();
-    const auto index = static_cast<std::size_t>(
-        std::find_if(std::begin(kCommands), std::end(kCommands),
-                     [&](const Command& command) { return chosen == command.name; }) -
-        std::begin(kCommands));
-    if (index >= std::size(kCommands) || !runners[index]) {
-        print_error(fmt::format("unknown command '{}' (see tsmqtt --help)", chosen));
+    // CLI11 dispatches only to a command named among the arguments: one that has its options.
+    const auto chosen = std::find_if(defined.begin(), defined.end(), [](const auto& entry) { return entry.first->parsed(); });
+    if (chosen == defined.end()) {
+        print_error("a command is required: publish (pub), subscribe (sub) or profile");
         return to_int(ExitCode::usage);
     }
     try {
-        return runners[index]();
+        return chosen->second();
     } catch (const Error& e) {
         print_error(e.what());
         // A signal that cut a wait short: report it as the signal, 130 or 143.
