@@ -1,9 +1,8 @@
 #pragma once
 // One entry per subcommand: given its CLI11 subcommand, it registers the options and returns
 // what runs it. run.cpp holds the table of names, aliases and summaries.
-#include <functional>
-
 #include <CLI/CLI.hpp>
+#include <functional>
 
 namespace tsmqtt::cli {
 

@@ -1,11 +1,10 @@
 #pragma once
 // The connection options shared by publish and subscribe, and how the final settings are
 // resolved: command line > environment > profile > built-in default.
+#include <CLI/CLI.hpp>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "cli/io.hpp"
 #include "core/settings.hpp"

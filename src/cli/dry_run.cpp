@@ -6,13 +6,17 @@
 
 namespace tsmqtt::cli {
 
-void DryRunSession::publish(const std::string& topic, const std::string& payload, int qos, bool retain) {
-    out_.write(fmt::format("publish {} qos {}{}: {}\n", escape_for_terminal(redact_output(topic)), qos, retain ? " retain" : "",
+void DryRunSession::publish(const std::string& topic, const std::string& payload, int qos,
+                            bool retain) {
+    out_.write(fmt::format("publish {} qos {}{}: {}\n", escape_for_terminal(redact_output(topic)),
+                           qos, retain ? " retain" : "",
                            escape_for_terminal(redact_output(payload))));
 }
 
 void DryRunSession::subscribe(const std::vector<std::string>& filters, int qos) {
-    for (const auto& filter : filters) out_.write(fmt::format("subscribe {} qos {}\n", escape_for_terminal(redact_output(filter)), qos));
+    for (const auto& filter : filters)
+        out_.write(
+            fmt::format("subscribe {} qos {}\n", escape_for_terminal(redact_output(filter)), qos));
 }
 
 }  // namespace tsmqtt::cli

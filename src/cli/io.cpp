@@ -1,6 +1,7 @@
 #include "cli/io.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -8,8 +9,6 @@
 #include <csignal>
 #include <cstring>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "core/redact.hpp"
@@ -21,7 +20,9 @@ namespace {
 std::atomic<int> g_stop{0};
 Settings g_secrets;
 
-extern "C" void on_signal(int signal) { g_stop.store(signal); }
+extern "C" void on_signal(int signal) {
+    g_stop.store(signal);
+}
 
 void write_all(int fd, std::string_view text) {
     while (!text.empty()) {
@@ -34,7 +35,9 @@ void write_all(int fd, std::string_view text) {
 
 }  // namespace
 
-std::atomic<int>& stop_signal() { return g_stop; }
+std::atomic<int>& stop_signal() {
+    return g_stop;
+}
 
 void install_signal_handlers() {
     struct sigaction action {};
@@ -50,7 +53,9 @@ ExitCode exit_code_for_signal(int signal) {
     return signal == SIGTERM ? ExitCode::terminated : ExitCode::interrupted;
 }
 
-bool is_terminal(int fd) { return ::isatty(fd) == 1; }
+bool is_terminal(int fd) {
+    return ::isatty(fd) == 1;
+}
 
 void register_secrets(const Settings& settings) {
     if (settings.password) g_secrets.password = settings.password;
@@ -58,7 +63,9 @@ void register_secrets(const Settings& settings) {
     if (!settings.read_key.empty()) g_secrets.read_key = settings.read_key;
 }
 
-std::string redact_output(std::string_view text) { return redact(text, g_secrets); }
+std::string redact_output(std::string_view text) {
+    return redact(text, g_secrets);
+}
 
 StderrDiagnostics::StderrDiagnostics(int verbosity, bool quiet)
     : verbosity_(quiet ? 0 : verbosity), quiet_(quiet), terminal_(is_terminal(STDERR_FILENO)) {}
@@ -128,7 +135,8 @@ bool FdLineSource::next_line(std::string& line, const std::atomic<int>& stop) {
         const auto n = ::read(fd_, chunk, sizeof chunk);
         if (n < 0) {
             if (errno == EINTR) continue;
-            fail(ExitCode::failure, fmt::format("cannot read standard input: {}", std::strerror(errno)));
+            fail(ExitCode::failure,
+                 fmt::format("cannot read standard input: {}", std::strerror(errno)));
         }
         if (n == 0) {
             eof_ = true;
@@ -138,7 +146,9 @@ bool FdLineSource::next_line(std::string& line, const std::atomic<int>& stop) {
     }
 }
 
-MonotonicClock::time_point SteadyClock::now() const { return std::chrono::steady_clock::now(); }
+MonotonicClock::time_point SteadyClock::now() const {
+    return std::chrono::steady_clock::now();
+}
 
 bool SteadyClock::sleep_until(time_point when, const std::atomic<int>& stop) {
     while (std::chrono::steady_clock::now() < when) {
@@ -180,7 +190,9 @@ std::string read_all(int fd) {
 std::string read_file(const std::string& path, const char* what) {
     if (path == "-") return read_all(STDIN_FILENO);
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) fail(ExitCode::config, fmt::format("cannot read {} '{}': {}", what, path, std::strerror(errno)));
+    if (fd < 0)
+        fail(ExitCode::config,
+             fmt::format("cannot read {} '{}': {}", what, path, std::strerror(errno)));
     try {
         auto data = read_all(fd);
         ::close(fd);
@@ -195,7 +207,8 @@ std::string read_file(const std::string& path, const char* what) {
 // before the prompt shows, so nothing typed after the prompt can be echoed.
 std::string prompt_password(const std::string& prompt) {
     constexpr const char* kNoTerminal =
-        "--ask-password needs a terminal to prompt on; use --password-file FILE (- = stdin) or TSMQTT_PASSWORD";
+        "--ask-password needs a terminal to prompt on; use --password-file FILE (- = stdin) or "
+        "TSMQTT_PASSWORD";
     const int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) fail(ExitCode::usage, kNoTerminal);
     termios saved{};
@@ -229,7 +242,8 @@ std::string prompt_password(const std::string& prompt) {
     ::tcsetattr(fd, TCSAFLUSH, &saved);
     write_all(fd, "\n");
     ::close(fd);
-    if (interrupted) fail(exit_code_for_signal(g_stop.load()), "interrupted at the password prompt");
+    if (interrupted)
+        fail(exit_code_for_signal(g_stop.load()), "interrupted at the password prompt");
     return password;
 }
 

@@ -17,7 +17,7 @@ void install_signal_handlers();
 ExitCode exit_code_for_signal(int signal);
 
 class StderrDiagnostics final : public Diagnostics {
-public:
+  public:
     StderrDiagnostics(int verbosity, bool quiet);
     ~StderrDiagnostics() override;
     void note(int level, std::string_view text) override;
@@ -26,7 +26,7 @@ public:
     void summary(std::string_view text) override;
     int verbosity() const { return verbosity_; }
 
-private:
+  private:
     void line(std::string_view text);
     void clear_progress();
     std::mutex mutex_;  // Paho's thread reports connection changes too
@@ -37,11 +37,11 @@ private:
 };
 
 class FdLineSource final : public LineSource {
-public:
+  public:
     explicit FdLineSource(int fd) : fd_(fd) {}
     bool next_line(std::string& line, const std::atomic<int>& stop) override;
 
-private:
+  private:
     int fd_;
     std::string buffer_;
     std::size_t start_ = 0;
@@ -49,17 +49,17 @@ private:
 };
 
 class SteadyClock final : public MonotonicClock {
-public:
+  public:
     time_point now() const override;
     bool sleep_until(time_point when, const std::atomic<int>& stop) override;
 };
 
 class FdOutput final : public Output {
-public:
+  public:
     explicit FdOutput(int fd) : fd_(fd) {}
     bool write(std::string_view text) override;
 
-private:
+  private:
     int fd_;
 };
 
@@ -68,7 +68,8 @@ bool is_terminal(int fd);
 // Every line tsmqtt writes to stderr, and dry-run output, masks the secrets registered here.
 void register_secrets(const Settings& settings);
 std::string redact_output(std::string_view text);
-std::string read_file(const std::string& path, const char* what);  // "-" = stdin; throws Error(config)
+std::string read_file(const std::string& path,
+                      const char* what);  // "-" = stdin; throws Error(config)
 std::string read_all(int fd);
 std::string prompt_password(const std::string& prompt);  // no echo; throws unless a terminal
 

@@ -1,8 +1,7 @@
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <memory>
-
-#include <fmt/format.h>
 
 #include "cli/commands.hpp"
 #include "cli/connection_options.hpp"
@@ -28,14 +27,17 @@ struct ProfileArgs {
     bool make_default = false;
 };
 
-ProfileStore load_store() { return ProfileStore::load(profile_file_path(process_env())); }
+ProfileStore load_store() {
+    return ProfileStore::load(profile_file_path(process_env()));
+}
 
 void say(std::string_view text) {
     StderrDiagnostics(0, false).warn(text);
 }
 
 // Checks every value as a connection would, so a profile never stores something unusable.
-Profile build_profile(const ProfileArgs& args, std::vector<std::pair<std::string, std::string>> values) {
+Profile build_profile(const ProfileArgs& args,
+                      std::vector<std::pair<std::string, std::string>> values) {
     if (!args.channel.empty()) values.emplace_back("channel", args.channel);
     if (!args.write_key.empty()) values.emplace_back("write-key", args.write_key);
     if (!args.read_key.empty()) values.emplace_back("read-key", args.read_key);
@@ -43,11 +45,14 @@ Profile build_profile(const ProfileArgs& args, std::vector<std::pair<std::string
         usage_error("--password-file and --ask-password both give the password; choose one");
     }
     if (args.password_file == "-" && args.file == "-") {
-        usage_error("the credentials file and --password-file both want standard input; give one of them a file");
+        usage_error(
+            "the credentials file and --password-file both want standard input; give one of them a "
+            "file");
     }
     if (!args.password_file.empty()) {
         auto password = read_file(args.password_file, "password file");
-        while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) password.pop_back();
+        while (!password.empty() && (password.back() == '\n' || password.back() == '\r'))
+            password.pop_back();
         values.emplace_back("password", password);
     }
     if (args.ask_password) values.emplace_back("password", prompt_password("Password: "));
@@ -60,7 +65,8 @@ Profile build_profile(const ProfileArgs& args, std::vector<std::pair<std::string
         std::erase_if(profile.values, [&key = key](const auto& kv) { return kv.first == key; });
         profile.values.emplace_back(key, value);
     }
-    for (const auto& label : args.labels) apply_setting(check, "label", label, Origin::profile, "profile");
+    for (const auto& label : args.labels)
+        apply_setting(check, "label", label, Origin::profile, "profile");
     profile.labels = check.labels;
     return profile;
 }
@@ -81,8 +87,10 @@ void add_profile_value_options(CLI::App& app, ProfileArgs& args) {
     app.add_option("-c,--channel", args.channel, "Default ThingSpeak channel ID");
     app.add_option("--write-key", args.write_key, "Legacy broker: Write API key");
     app.add_option("--read-key", args.read_key, "Legacy broker: Read API key");
-    app.add_option("--label", args.labels, "Field label N=NAME (repeatable)")->allow_extra_args(false);
-    app.add_option("--password-file", args.password_file, "Read the password from FILE (- = stdin)");
+    app.add_option("--label", args.labels, "Field label N=NAME (repeatable)")
+        ->allow_extra_args(false);
+    app.add_option("--password-file", args.password_file,
+                   "Read the password from FILE (- = stdin)");
     app.add_flag("--ask-password", args.ask_password, "Prompt for the password without echo");
     app.add_flag("--default", args.make_default, "Make this the default profile");
 }
@@ -100,15 +108,19 @@ int list_profiles() {
 int show_profile(const std::string& name) {
     const auto store = load_store();
     const auto* profile = store.find(name);
-    if (profile == nullptr) fail(ExitCode::config, fmt::format("unknown profile '{}' (see: tsmqtt profile list)", name));
+    if (profile == nullptr)
+        fail(ExitCode::config,
+             fmt::format("unknown profile '{}' (see: tsmqtt profile list)", name));
     FdOutput out(STDOUT_FILENO);
-    out.write(fmt::format("[{}]{}\n", profile->name, store.default_name() == name ? "  (default)" : ""));
+    out.write(
+        fmt::format("[{}]{}\n", profile->name, store.default_name() == name ? "  (default)" : ""));
     for (const auto& [key, value] : profile->values) {
         const auto* info = find_setting(key);
         const bool secret = info != nullptr && info->secret;
         out.write(fmt::format("{} = {}\n", key, secret ? mask_secret(value) : value));
     }
-    for (const auto& [field, label] : profile->labels) out.write(fmt::format("label {} = {}\n", field, label));
+    for (const auto& [field, label] : profile->labels)
+        out.write(fmt::format("label {} = {}\n", field, label));
     return 0;
 }
 
@@ -125,7 +137,9 @@ Runner define_profile_command(CLI::App& command) {
     auto* add = app->add_subcommand("add", "Add or replace a profile");
     add->add_option("name", args->name, "Profile name")->required();
     add_profile_value_options(*add, *args);
-    auto* import = app->add_subcommand("import", "Add a profile from ThingSpeak device credentials (mqtt_secrets.h or plain text)");
+    auto* import = app->add_subcommand(
+        "import",
+        "Add a profile from ThingSpeak device credentials (mqtt_secrets.h or plain text)");
     import->add_option("name", args->name, "Profile name")->required();
     import->add_option("file", args->file, "Credentials file (- = stdin)")->required();
     add_profile_value_options(*import, *args);
@@ -160,7 +174,8 @@ Runner define_profile_command(CLI::App& command) {
         }
         auto store = load_store();
         if (remove->parsed()) {
-            if (!store.remove(args->name)) fail(ExitCode::config, fmt::format("unknown profile '{}'", args->name));
+            if (!store.remove(args->name))
+                fail(ExitCode::config, fmt::format("unknown profile '{}'", args->name));
             store.save();
             say(fmt::format("removed profile '{}'", args->name));
             return 0;

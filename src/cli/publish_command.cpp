@@ -1,9 +1,8 @@
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cmath>
 #include <memory>
-
-#include <fmt/format.h>
 
 #include "cli/commands.hpp"
 #include "cli/connection_options.hpp"
@@ -20,9 +19,9 @@ namespace {
 
 struct PublishArgs {
     ConnectionArgs connection;
-    std::vector<std::string> assignments;  // NAME=VALUE
+    std::vector<std::string> assignments;              // NAME=VALUE
     std::vector<std::pair<Param, std::string>> named;  // --status, --lat, ...
-    std::vector<std::string> field;        // --field N VALUE
+    std::vector<std::string> field;                    // --field N VALUE
     std::string channel;
     std::string write_key;
     bool stdin_lines = false;
@@ -39,7 +38,9 @@ struct PublishArgs {
     CLI::App* app = nullptr;
 };
 
-bool given(const PublishArgs& args, const char* name) { return args.app->count(name) > 0; }
+bool given(const PublishArgs& args, const char* name) {
+    return args.app->count(name) > 0;
+}
 
 std::chrono::milliseconds seconds_option(double seconds, const char* name) {
     if (!std::isfinite(seconds) || seconds < 0 || seconds > 86400 * 365) {
@@ -53,7 +54,8 @@ FeedParams entry_params(const PublishArgs& args) {
     for (const auto& assignment : args.assignments) {
         const auto eq = assignment.find('=');
         if (eq == std::string::npos) {
-            usage_error(fmt::format("'{}' is not NAME=VALUE (e.g. field1=23.5 or 2=40)", assignment));
+            usage_error(
+                fmt::format("'{}' is not NAME=VALUE (e.g. field1=23.5 or 2=40)", assignment));
         }
         params.set(parse_param(assignment.substr(0, eq)), assignment.substr(eq + 1));
     }
@@ -64,11 +66,15 @@ FeedParams entry_params(const PublishArgs& args) {
 // ThingSpeak's rules (thingspeak-mqtt.md): QoS 0, no retain, MQTT 3.1.1.
 void check_thingspeak_rules(const PublishArgs& args, const Settings& settings) {
     if (args.qos != 0) {
-        usage_error(fmt::format("--qos {}: ThingSpeak accepts QoS 0 only; use --topic to publish raw MQTT", args.qos));
+        usage_error(fmt::format(
+            "--qos {}: ThingSpeak accepts QoS 0 only; use --topic to publish raw MQTT", args.qos));
     }
-    if (args.retain) usage_error("--retain: ThingSpeak refuses retained messages; use --topic to publish raw MQTT");
+    if (args.retain)
+        usage_error(
+            "--retain: ThingSpeak refuses retained messages; use --topic to publish raw MQTT");
     if (settings.mqtt_version != MqttVersion::v311) {
-        usage_error("--mqtt-version 5: ThingSpeak speaks MQTT 3.1.1 only; use --topic to publish raw MQTT");
+        usage_error(
+            "--mqtt-version 5: ThingSpeak speaks MQTT 3.1.1 only; use --topic to publish raw MQTT");
     }
 }
 
@@ -78,19 +84,25 @@ PublishPlan thingspeak_plan(const PublishArgs& args, const Settings& settings) {
     const auto channel = *settings.channel;
     const bool entry_values = !args.assignments.empty() || !args.named.empty();
     if (given(args, "--message") || given(args, "--file") || args.stdin_whole) {
-        usage_error("-m, --file and --stdin-whole go with --topic; with -c give NAME=VALUE, --field or --stdin");
+        usage_error(
+            "-m, --file and --stdin-whole go with --topic; with -c give NAME=VALUE, --field or "
+            "--stdin");
     }
     PublishPlan plan;
     plan.interval = seconds_option(args.interval, "--interval");
     if (!args.field.empty()) {
-        if (entry_values || args.stdin_lines) usage_error("--field N VALUE publishes one field alone; drop the other values");
+        if (entry_values || args.stdin_lines)
+            usage_error("--field N VALUE publishes one field alone; drop the other values");
         const auto field = parse_field_number(args.field[0]);
         validate_field_value(args.field[1]);
-        plan.messages.push_back({publish_field_topic(channel, field, settings.write_key), args.field[1]});
+        plan.messages.push_back(
+            {publish_field_topic(channel, field, settings.write_key), args.field[1]});
         return plan;
     }
     if (args.stdin_lines) {
-        if (entry_values) usage_error("--stdin reads every entry from standard input; drop the NAME=VALUE arguments");
+        if (entry_values)
+            usage_error(
+                "--stdin reads every entry from standard input; drop the NAME=VALUE arguments");
         plan.stream = PublishPlan::Stream::entries;
         plan.stream_topic = publish_topic(channel, settings.write_key);
         if (!args.columns.empty()) {
@@ -101,22 +113,28 @@ PublishPlan thingspeak_plan(const PublishArgs& args, const Settings& settings) {
         return plan;
     }
     if (!entry_values) {
-        usage_error("nothing to publish: give values such as field1=23.5, --field N VALUE, or --stdin");
+        usage_error(
+            "nothing to publish: give values such as field1=23.5, --field N VALUE, or --stdin");
     }
-    plan.messages.push_back({publish_topic(channel, settings.write_key), encode_form(entry_params(args))});
+    plan.messages.push_back(
+        {publish_topic(channel, settings.write_key), encode_form(entry_params(args))});
     return plan;
 }
 
 PublishPlan raw_plan(const PublishArgs& args) {
-    if (!args.assignments.empty() || !args.named.empty() || !args.field.empty() || !args.columns.empty()) {
+    if (!args.assignments.empty() || !args.named.empty() || !args.field.empty() ||
+        !args.columns.empty()) {
         usage_error("NAME=VALUE, --status, --field and --columns need -c CHANNEL, not --topic");
     }
     if (args.topic.empty() || args.topic.find_first_of("+#") != std::string::npos) {
-        usage_error(fmt::format("invalid --topic '{}': a publish topic is not empty and has no + or #", args.topic));
+        usage_error(fmt::format(
+            "invalid --topic '{}': a publish topic is not empty and has no + or #", args.topic));
     }
     const int sources = (given(args, "--message") ? 1 : 0) + (given(args, "--file") ? 1 : 0) +
                         (args.stdin_lines ? 1 : 0) + (args.stdin_whole ? 1 : 0);
-    if (sources != 1) usage_error("with --topic give exactly one of -m MESSAGE, --file F, --stdin or --stdin-whole");
+    if (sources != 1)
+        usage_error(
+            "with --topic give exactly one of -m MESSAGE, --file F, --stdin or --stdin-whole");
     PublishPlan plan;
     plan.qos = args.qos;
     plan.retain = args.retain;
@@ -139,7 +157,8 @@ int run_publish_command(PublishArgs& args) {
     auto& connection = args.connection;
     if (!args.channel.empty()) connection.values.emplace_back("channel", args.channel);
     if (!args.write_key.empty()) connection.values.emplace_back("write-key", args.write_key);
-    if (!args.topic.empty() && !args.channel.empty()) usage_error("-c CHANNEL and --topic exclude each other");
+    if (!args.topic.empty() && !args.channel.empty())
+        usage_error("-c CHANNEL and --topic exclude each other");
     const bool stdin_taken = args.stdin_lines || args.stdin_whole;
     auto resolved = resolve_settings(connection, stdin_taken);
     register_secrets(resolved.settings);
@@ -158,7 +177,8 @@ int run_publish_command(PublishArgs& args) {
         session = std::make_unique<DryRunSession>(out);
     } else {
         for (const auto& line : describe_settings(resolved)) diagnostics.note(1, line);
-        if (const auto warning = insecure_warning(resolved.settings); !warning.empty()) diagnostics.warn(warning);
+        if (const auto warning = insecure_warning(resolved.settings); !warning.empty())
+            diagnostics.warn(warning);
         SessionOptions options;
         options.reconnect = !connection.no_reconnect;
         options.stop = &stop;
@@ -170,18 +190,23 @@ int run_publish_command(PublishArgs& args) {
         session->connect();
         diagnostics.note(1, "connected");
     }
-    auto report = run_publish(*session, plan, plan.stream == PublishPlan::Stream::none ? nullptr : &input, clock,
-                              diagnostics, stop);
-    const auto deadline = std::chrono::steady_clock::now() + seconds_option(args.flush_timeout, "--flush-timeout");
-    report.undelivered += session->flush(report.interrupted ? std::chrono::steady_clock::now() + std::chrono::seconds(2)
-                                                            : deadline);
+    auto report =
+        run_publish(*session, plan, plan.stream == PublishPlan::Stream::none ? nullptr : &input,
+                    clock, diagnostics, stop);
+    const auto deadline =
+        std::chrono::steady_clock::now() + seconds_option(args.flush_timeout, "--flush-timeout");
+    report.undelivered += session->flush(
+        report.interrupted ? std::chrono::steady_clock::now() + std::chrono::seconds(2) : deadline);
     session->disconnect();
     if (!raw && !connection.dry_run) {
-        diagnostics.note(1, "QoS 0: ThingSpeak acknowledges nothing; an update can be dropped silently (rate limit, "
-                            "disabled field, duplicate created_at): check the channel");
+        diagnostics.note(1,
+                         "QoS 0: ThingSpeak acknowledges nothing; an update can be dropped "
+                         "silently (rate limit, "
+                         "disabled field, duplicate created_at): check the channel");
     }
     if (plan.stream != PublishPlan::Stream::none || report.interrupted) {
-        diagnostics.summary(fmt::format("{} sent, {} skipped, {} undelivered", report.sent - std::min(report.sent, report.undelivered),
+        diagnostics.summary(fmt::format("{} sent, {} skipped, {} undelivered",
+                                        report.sent - std::min(report.sent, report.undelivered),
                                         report.skipped, report.undelivered));
     }
     if (report.interrupted) return to_int(exit_code_for_signal(stop.load()));
@@ -200,7 +225,9 @@ Runner define_publish_command(CLI::App& command) {
     args->app = app;
     const std::string ts = "ThingSpeak";
     app->add_option("-c,--channel", args->channel, "ThingSpeak channel ID")->group(ts);
-    app->add_option("values", args->assignments, "NAME=VALUE: field1..field8 (or 1..8), status, lat, long, elevation, created_at")
+    app->add_option(
+           "values", args->assignments,
+           "NAME=VALUE: field1..field8 (or 1..8), status, lat, long, elevation, created_at")
         ->group(ts);
     struct Named {
         const char* flags;
@@ -212,34 +239,53 @@ Runner define_publish_command(CLI::App& command) {
         {"--lat", Param::lat, "Latitude in degrees (-90 to 90)"},
         {"--long", Param::long_, "Longitude in degrees (-180 to 180)"},
         {"--elevation", Param::elevation, "Elevation in metres"},
-        {"--created-at", Param::created_at, "ISO 8601 time of the entry, e.g. 2014-12-31T23:59:59Z"},
+        {"--created-at", Param::created_at,
+         "ISO 8601 time of the entry, e.g. 2014-12-31T23:59:59Z"},
     };
     for (const auto& named : kNamed) {
         const auto param = named.param;
         app->add_option_function<std::string>(
-               named.flags, [args, param](const std::string& value) { args->named.emplace_back(param, value); },
+               named.flags,
+               [args, param](const std::string& value) { args->named.emplace_back(param, value); },
                named.help)
             ->group(ts);
     }
-    app->add_option("--field", args->field, "Publish one field value alone: --field N VALUE")->expected(2)->group(ts);
-    app->add_option("--write-key", args->write_key, "Legacy broker: channel Write API key (env TSMQTT_WRITE_KEY)")->group(ts);
-    app->add_option("--columns", args->columns, "With --stdin: names of the CSV columns (default field1,...,field8; - skips one)")
+    app->add_option("--field", args->field, "Publish one field value alone: --field N VALUE")
+        ->expected(2)
         ->group(ts);
-    app->add_flag("--strict", args->strict, "With --stdin: a bad line ends the run (exit 2) instead of being skipped")->group(ts);
+    app->add_option("--write-key", args->write_key,
+                    "Legacy broker: channel Write API key (env TSMQTT_WRITE_KEY)")
+        ->group(ts);
+    app->add_option(
+           "--columns", args->columns,
+           "With --stdin: names of the CSV columns (default field1,...,field8; - skips one)")
+        ->group(ts);
+    app->add_flag("--strict", args->strict,
+                  "With --stdin: a bad line ends the run (exit 2) instead of being skipped")
+        ->group(ts);
 
     const std::string input = "Input";
-    app->add_flag("--stdin", args->stdin_lines, "Read one entry (with -c) or one message (with --topic) per line")
+    app->add_flag("--stdin", args->stdin_lines,
+                  "Read one entry (with -c) or one message (with --topic) per line")
         ->group(input);
-    app->add_option("--interval", args->interval, "At least SECS between messages (ThingSpeak: 15 free, 1 paid)")
+    app->add_option("--interval", args->interval,
+                    "At least SECS between messages (ThingSpeak: 15 free, 1 paid)")
         ->group(input);
-    app->add_option("--flush-timeout", args->flush_timeout, "Wait at most SECS at the end for queued messages (default 60)")
+    app->add_option("--flush-timeout", args->flush_timeout,
+                    "Wait at most SECS at the end for queued messages (default 60)")
         ->group(input);
 
     const std::string raw = "Raw MQTT";
-    app->add_option("-t,--topic", args->topic, "Publish raw MQTT to TOPIC (any broker)")->group(raw);
-    app->add_option("-m,--message", args->message, "Message to publish (repeatable)")->group(raw)->allow_extra_args(false);
-    app->add_option("-f,--file", args->file, "Publish the whole content of FILE as one message")->group(raw);
-    app->add_flag("--stdin-whole", args->stdin_whole, "Publish all of standard input as one message")->group(raw);
+    app->add_option("-t,--topic", args->topic, "Publish raw MQTT to TOPIC (any broker)")
+        ->group(raw);
+    app->add_option("-m,--message", args->message, "Message to publish (repeatable)")
+        ->group(raw)
+        ->allow_extra_args(false);
+    app->add_option("-f,--file", args->file, "Publish the whole content of FILE as one message")
+        ->group(raw);
+    app->add_flag("--stdin-whole", args->stdin_whole,
+                  "Publish all of standard input as one message")
+        ->group(raw);
     app->add_option("--qos", args->qos, "QoS 0, 1 or 2 (raw MQTT; ThingSpeak takes 0 only)")
         ->check(CLI::Range(0, 2))
         ->group(raw);

@@ -1,11 +1,10 @@
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <memory>
-
-#include <fmt/format.h>
 
 #include "cli/commands.hpp"
 #include "cli/connection_options.hpp"
@@ -73,39 +72,48 @@ SubscribePlan make_plan(const SubscribeArgs& args, const Settings& settings) {
     plan.count = args.count;
     if (args.timeout) {
         if (!std::isfinite(*args.timeout) || *args.timeout < 0) {
-            usage_error(fmt::format("invalid --timeout '{}': expected a number of seconds", *args.timeout));
+            usage_error(
+                fmt::format("invalid --timeout '{}': expected a number of seconds", *args.timeout));
         }
         // Longer than a steady clock can add without overflow is as good as forever.
         constexpr double kForever = 1e9;  // seconds: 31 years
-        plan.timeout = std::chrono::milliseconds(static_cast<long long>(std::min(*args.timeout, kForever) * 1000));
+        plan.timeout = std::chrono::milliseconds(
+            static_cast<long long>(std::min(*args.timeout, kForever) * 1000));
     }
     if (!args.topics.empty()) {
-        if (!args.channels.empty() || !args.fields.empty()) usage_error("--topic excludes -c and --field");
+        if (!args.channels.empty() || !args.fields.empty())
+            usage_error("--topic excludes -c and --field");
         for (const auto& topic : args.topics) check_topic_filter(topic);
         plan.filters = args.topics;
         plan.raw = true;
         plan.kind = UpdateKind::raw;
         return plan;
     }
-    if (args.qos != 0) usage_error(fmt::format("--qos {}: ThingSpeak delivers QoS 0 only; use --topic for raw MQTT", args.qos));
+    if (args.qos != 0)
+        usage_error(fmt::format(
+            "--qos {}: ThingSpeak delivers QoS 0 only; use --topic for raw MQTT", args.qos));
     // Repeats and fields that "all" already covers are dropped: overlapping subscriptions
     // would make the broker deliver (and tsmqtt print) one update twice.
     std::vector<ChannelId> channels;
     for (const auto& text : args.channels) {
         const auto channel = parse_channel_id(text);
-        if (std::find(channels.begin(), channels.end(), channel) == channels.end()) channels.push_back(channel);
+        if (std::find(channels.begin(), channels.end(), channel) == channels.end())
+            channels.push_back(channel);
     }
     if (channels.empty() && settings.channel) channels.push_back(*settings.channel);
-    if (channels.empty()) usage_error("no channel: give -c CHANNEL (or a profile with a channel), or --topic FILTER");
+    if (channels.empty())
+        usage_error("no channel: give -c CHANNEL (or a profile with a channel), or --topic FILTER");
     std::vector<std::optional<FieldNumber>> fields;  // nullopt: all
     for (const auto& text : args.fields) {
         const auto field = text == "all" ? std::nullopt : std::optional(parse_field_number(text));
         if (std::find(fields.begin(), fields.end(), field) == fields.end()) fields.push_back(field);
     }
-    if (std::find(fields.begin(), fields.end(), std::nullopt) != fields.end()) fields = {std::nullopt};
+    if (std::find(fields.begin(), fields.end(), std::nullopt) != fields.end())
+        fields = {std::nullopt};
     for (const auto channel : channels) {
         if (fields.empty()) plan.filters.push_back(subscribe_topic(channel, settings.read_key));
-        for (const auto& field : fields) plan.filters.push_back(subscribe_field_topic(channel, field, settings.read_key));
+        for (const auto& field : fields)
+            plan.filters.push_back(subscribe_field_topic(channel, field, settings.read_key));
     }
     plan.kind = args.fields.empty() ? UpdateKind::channel : UpdateKind::field;
     return plan;
@@ -137,7 +145,8 @@ int run_subscribe_command(SubscribeArgs& args) {
         return to_int(ExitCode::ok);
     }
     for (const auto& line : describe_settings(resolved)) diagnostics.note(1, line);
-        if (const auto warning = insecure_warning(resolved.settings); !warning.empty()) diagnostics.warn(warning);
+    if (const auto warning = insecure_warning(resolved.settings); !warning.empty())
+        diagnostics.warn(warning);
     SessionOptions options;
     options.reconnect = !connection.no_reconnect;
     options.send_while_disconnected = false;
@@ -145,12 +154,14 @@ int run_subscribe_command(SubscribeArgs& args) {
     auto session = make_paho_session(resolved.settings, resolved.client_id, options);
     session->connect();
     session->subscribe(plan.filters, plan.qos);
-    for (const auto& filter : plan.filters) diagnostics.note(1, fmt::format("subscribed to {}", filter));
+    for (const auto& filter : plan.filters)
+        diagnostics.note(1, fmt::format("subscribed to {}", filter));
     auto subscribe_plan = plan;
     subscribe_plan.reconnect = !connection.no_reconnect;
     subscribe_plan.client_id = resolved.client_id;
     subscribe_plan.topic_secret = resolved.settings.read_key;
-    const auto code = run_subscribe(*session, subscribe_plan, *formatter, out, clock, diagnostics, stop);
+    const auto code =
+        run_subscribe(*session, subscribe_plan, *formatter, out, clock, diagnostics, stop);
     session->disconnect();
     if (stop.load() != 0) return to_int(exit_code_for_signal(stop.load()));
     if (code == ExitCode::timeout) diagnostics.note(1, "--timeout elapsed");
@@ -163,29 +174,43 @@ Runner define_subscribe_command(CLI::App& command) {
     auto args = std::make_shared<SubscribeArgs>();
     auto* app = &command;
     const std::string ts = "ThingSpeak";
-    app->add_option("-c,--channel", args->channels, "ThingSpeak channel ID (repeatable)")->group(ts)->allow_extra_args(false);
-    app->add_option("--field", args->fields, "Field updates: N (1-8) or all (repeatable)")->group(ts)->allow_extra_args(false);
-    app->add_option("--read-key", args->read_key, "Legacy broker: channel Read API key (env TSMQTT_READ_KEY)")->group(ts);
-    app->add_option("--label", args->labels, "Name a field in text output: N=NAME (repeatable)")->group(ts)->allow_extra_args(false);
+    app->add_option("-c,--channel", args->channels, "ThingSpeak channel ID (repeatable)")
+        ->group(ts)
+        ->allow_extra_args(false);
+    app->add_option("--field", args->fields, "Field updates: N (1-8) or all (repeatable)")
+        ->group(ts)
+        ->allow_extra_args(false);
+    app->add_option("--read-key", args->read_key,
+                    "Legacy broker: channel Read API key (env TSMQTT_READ_KEY)")
+        ->group(ts);
+    app->add_option("--label", args->labels, "Name a field in text output: N=NAME (repeatable)")
+        ->group(ts)
+        ->allow_extra_args(false);
     const std::string raw = "Raw MQTT";
-    app->add_option("-t,--topic", args->topics, "Subscribe to a raw topic filter, wildcards allowed (repeatable)")
+    app->add_option("-t,--topic", args->topics,
+                    "Subscribe to a raw topic filter, wildcards allowed (repeatable)")
         ->group(raw)
         ->allow_extra_args(false);
-    app->add_option("--qos", args->qos, "QoS 0, 1 or 2 (raw MQTT)")->check(CLI::Range(0, 2))->group(raw);
+    app->add_option("--qos", args->qos, "QoS 0, 1 or 2 (raw MQTT)")
+        ->check(CLI::Range(0, 2))
+        ->group(raw);
     const std::string output = "Output";
     app->add_option("-F,--format", args->format, "Output format: text, csv or json (JSON Lines)")
         ->group(output);
-    app->add_option("--color", args->color, "Colour in text output: auto, always or never (NO_COLOR honoured)")
+    app->add_option("--color", args->color,
+                    "Colour in text output: auto, always or never (NO_COLOR honoured)")
         ->group(output);
     app->add_flag("--no-header", args->no_header, "CSV without the header row")->group(output);
     // An unsigned option would take "-1" as the largest number.
     app->add_option("-n,--count", args->count, "Exit 0 after N updates")
         ->check([](const std::string& value) {
-            return value.starts_with('-') ? fmt::format("expected a whole number, 0 or more, not '{}'", value)
-                                          : std::string();
+            return value.starts_with('-')
+                       ? fmt::format("expected a whole number, 0 or more, not '{}'", value)
+                       : std::string();
         })
         ->group(output);
-    app->add_option("-W,--timeout", args->timeout, "Exit 6 if --count was not reached after SECS (or after SECS)")
+    app->add_option("-W,--timeout", args->timeout,
+                    "Exit 6 if --count was not reached after SECS (or after SECS)")
         ->group(output);
     add_connection_options(*app, args->connection);
     return [args] { return run_subscribe_command(*args); };

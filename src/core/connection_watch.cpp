@@ -7,7 +7,8 @@ namespace {
 constexpr auto kQuickLoss = std::chrono::seconds(10);
 }
 
-std::string ConnectionWatch::describe(const SessionEvent& event, std::chrono::steady_clock::time_point now) {
+std::string ConnectionWatch::describe(const SessionEvent& event,
+                                      std::chrono::steady_clock::time_point now) {
     if (event.kind == SessionEvent::Kind::reconnected) {
         reconnected_ = true;
         reconnected_at_ = now;
@@ -24,8 +25,10 @@ std::string ConnectionWatch::describe(const SessionEvent& event, std::chrono::st
     // Twice in a row: one quick loss can be a broker restarting, a takeover keeps going.
     if (quick_losses_ >= 2) {
         line += fmt::format(
-            "; it dropped again right after reconnecting: is another client using the client ID '{}'? "
-            "(a broker closes the older of two connections with one ID; give each its own --client-id)",
+            "; it dropped again right after reconnecting: is another client using the client ID "
+            "'{}'? "
+            "(a broker closes the older of two connections with one ID; give each its own "
+            "--client-id)",
             client_id_);
     }
     return line + "; reconnecting";

@@ -10,12 +10,12 @@
 namespace tsmqtt {
 
 class ConnectionWatch {
-public:
+  public:
     explicit ConnectionWatch(std::string client_id) : client_id_(std::move(client_id)) {}
     // One line for stderr; `now` is any monotonic time.
     std::string describe(const SessionEvent& event, std::chrono::steady_clock::time_point now);
 
-private:
+  private:
     std::string client_id_;
     std::chrono::steady_clock::time_point reconnected_at_{};
     bool reconnected_ = false;

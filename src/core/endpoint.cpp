@@ -1,9 +1,9 @@
 #include "core/endpoint.hpp"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <charconv>
-
-#include <fmt/format.h>
 
 #include "core/error.hpp"
 
@@ -34,8 +34,8 @@ constexpr std::array<SchemeAlias, 7> kSchemes{{
 bool valid_host(std::string_view host) {
     if (host.empty() || host.size() > 253) return false;
     for (char c : host) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '-' || c == '.' || c == '_' || c == ':';
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == ':';
         if (!ok) return false;
     }
     return true;
@@ -79,7 +79,9 @@ UrlParts parse_url(std::string_view url) {
     };
     const auto sep = url.find("://");
     if (sep == std::string_view::npos) {
-        return bad("expected SCHEME://HOST[:PORT][/PATH] with scheme tcp, mqtt, ssl, tls, mqtts, ws or wss");
+        return bad(
+            "expected SCHEME://HOST[:PORT][/PATH] with scheme tcp, mqtt, ssl, tls, mqtts, ws or "
+            "wss");
     }
     const auto scheme = url.substr(0, sep);
     UrlParts parts{};
@@ -90,7 +92,9 @@ UrlParts parse_url(std::string_view url) {
             known = true;
         }
     }
-    if (!known) return bad(fmt::format("unknown scheme '{}' (expected tcp, mqtt, ssl, tls, mqtts, ws or wss)", scheme));
+    if (!known)
+        return bad(fmt::format(
+            "unknown scheme '{}' (expected tcp, mqtt, ssl, tls, mqtts, ws or wss)", scheme));
 
     auto rest = url.substr(sep + 3);
     const auto slash = rest.find('/');
@@ -117,7 +121,8 @@ UrlParts parse_url(std::string_view url) {
             authority = authority.substr(0, colon);
             if (port_text.empty()) return bad("empty port");
         }
-        if (authority.find(':') != std::string_view::npos) return bad("put an IPv6 address in brackets: [::1]");
+        if (authority.find(':') != std::string_view::npos)
+            return bad("put an IPv6 address in brackets: [::1]");
         parts.host = std::string(authority);
     }
     if (!valid_host(parts.host)) return bad("missing or invalid host");

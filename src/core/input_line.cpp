@@ -40,7 +40,8 @@ std::vector<std::string> split_csv(std::string_view line) {
             cells.emplace_back();
             was_quoted = false;
         } else if (was_quoted) {
-            if (c != ' ' && c != '\t') usage_error(fmt::format("text after a closing quote in CSV cell {}", cells.size()));
+            if (c != ' ' && c != '\t')
+                usage_error(fmt::format("text after a closing quote in CSV cell {}", cells.size()));
         } else {
             cells.back() += c;
         }
@@ -57,8 +58,8 @@ void set_param(FeedParams& params, Param param, std::string value) {
 FeedParams parse_csv_line(std::string_view line, const ColumnMap& columns) {
     auto cells = split_csv(line);
     if (cells.size() > columns.size()) {
-        usage_error(fmt::format("{} values but only {} columns (set --columns to name them)", cells.size(),
-                                columns.size()));
+        usage_error(fmt::format("{} values but only {} columns (set --columns to name them)",
+                                cells.size(), columns.size()));
     }
     FeedParams params;
     for (std::size_t i = 0; i < cells.size(); ++i) {
@@ -127,19 +128,23 @@ ColumnMap parse_columns(std::string_view list) {
         }
         const auto param = find_param(name);
         if (!param) {
-            usage_error(fmt::format("invalid --columns: unknown name '{}' (expected field1..field8, 1..8, lat, "
-                                    "long, elevation, status, created_at, or - to skip a column)",
-                                    name));
+            usage_error(fmt::format(
+                "invalid --columns: unknown name '{}' (expected field1..field8, 1..8, lat, "
+                "long, elevation, status, created_at, or - to skip a column)",
+                name));
         }
         for (const auto& existing : columns) {
-            if (existing == param) usage_error(fmt::format("invalid --columns: '{}' is named twice", name));
+            if (existing == param)
+                usage_error(fmt::format("invalid --columns: '{}' is named twice", name));
         }
         columns.emplace_back(param);
     }
     return columns;
 }
 
-bool is_blank(std::string_view line) { return trim(line).empty(); }
+bool is_blank(std::string_view line) {
+    return trim(line).empty();
+}
 
 std::optional<ColumnMap> parse_header_line(std::string_view line) {
     if (detect_line_format(line) != LineFormat::csv) return std::nullopt;
@@ -149,7 +154,8 @@ std::optional<ColumnMap> parse_header_line(std::string_view line) {
             const auto name = trim(cell);
             if (name == "-") continue;
             // Digits name fields too ("1" is field1), but a row of numbers is data.
-            if (!find_param(name) || name.find_first_not_of("0123456789") == std::string_view::npos) {
+            if (!find_param(name) ||
+                name.find_first_not_of("0123456789") == std::string_view::npos) {
                 return std::nullopt;
             }
             named = true;
@@ -170,7 +176,8 @@ LineFormat detect_line_format(std::string_view line) {
     if (stop != std::string_view::npos && stop > 0 && line[stop] == '=') {
         const auto name = line.substr(0, stop);
         const bool word = name.find_first_not_of(
-                              "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == std::string_view::npos;
+                              "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
+                          std::string_view::npos;
         if (word) return LineFormat::form;
     }
     return LineFormat::csv;

@@ -12,7 +12,7 @@ namespace tsmqtt {
 // One entry per CSV column; nullopt skips that column ("-" or an empty name in --columns).
 using ColumnMap = std::vector<std::optional<Param>>;
 
-ColumnMap default_columns();                 // field1..field8
+ColumnMap default_columns();                     // field1..field8
 ColumnMap parse_columns(std::string_view list);  // "field1,status,-,lat"; throws Error(usage)
 
 enum class LineFormat { csv, form, json };

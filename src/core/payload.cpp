@@ -1,9 +1,9 @@
 #include "core/payload.hpp"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "core/error.hpp"
 
@@ -19,7 +19,9 @@ bool two_digits(std::string_view s, std::size_t at, int& out) {
     return true;
 }
 
-bool is_leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+bool is_leap(int year) {
+    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
 
 int days_in_month(int year, int month) {
     constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -30,7 +32,8 @@ int days_in_month(int year, int month) {
 bool valid_time_part(std::string_view t) {
     int hour = 0;
     int minute = 0;
-    if (!two_digits(t, 0, hour) || t.size() < 5 || t[2] != ':' || !two_digits(t, 3, minute)) return false;
+    if (!two_digits(t, 0, hour) || t.size() < 5 || t[2] != ':' || !two_digits(t, 3, minute))
+        return false;
     if (hour > 23 || minute > 59) return false;
     std::size_t i = 5;
     if (i < t.size() && t[i] == ':') {
@@ -70,7 +73,8 @@ int hex_value(char c) {
 void require_range(Param param, std::string_view value, double low, double high) {
     double number = 0;
     if (!parse_decimal(value, number) || number < low || number > high) {
-        usage_error(fmt::format("invalid {} '{}': expected a number from {} to {}", param_name(param), value, low, high));
+        usage_error(fmt::format("invalid {} '{}': expected a number from {} to {}",
+                                param_name(param), value, low, high));
     }
 }
 
@@ -120,8 +124,9 @@ bool is_iso8601(std::string_view text) {
     int yy = 0;
     int month = 0;
     int day = 0;
-    if (text.size() < 10 || !two_digits(text, 0, century) || !two_digits(text, 2, yy) || text[4] != '-' ||
-        !two_digits(text, 5, month) || text[7] != '-' || !two_digits(text, 8, day)) {
+    if (text.size() < 10 || !two_digits(text, 0, century) || !two_digits(text, 2, yy) ||
+        text[4] != '-' || !two_digits(text, 5, month) || text[7] != '-' ||
+        !two_digits(text, 8, day)) {
         return false;
     }
     const int year = century * 100 + yy;
@@ -145,7 +150,8 @@ bool parse_decimal(std::string_view text, double& out) {
 void validate_field_value(std::string_view value) {
     if (!is_valid_utf8(value)) usage_error("value is not valid UTF-8");
     if (value.size() > kMaxValueBytes) {
-        usage_error(fmt::format("value is {} bytes long: ThingSpeak allows at most {}", value.size(), kMaxValueBytes));
+        usage_error(fmt::format("value is {} bytes long: ThingSpeak allows at most {}",
+                                value.size(), kMaxValueBytes));
     }
 }
 
@@ -158,15 +164,17 @@ void validate_param_value(Param param, std::string_view value) {
         case Param::elevation: {
             double metres = 0;
             if (!parse_decimal(value, metres)) {
-                usage_error(fmt::format("invalid elevation '{}': expected a number of metres", value));
+                usage_error(
+                    fmt::format("invalid elevation '{}': expected a number of metres", value));
             }
             return;
         }
         case Param::created_at:
             if (!is_iso8601(value)) {
-                usage_error(fmt::format(
-                    "invalid created_at '{}': expected ISO 8601 such as 2014-12-31T23:59:59Z or '2014-12-31 23:59:59'",
-                    value));
+                usage_error(
+                    fmt::format("invalid created_at '{}': expected ISO 8601 such as "
+                                "2014-12-31T23:59:59Z or '2014-12-31 23:59:59'",
+                                value));
             }
             return;
         default:
@@ -241,10 +249,12 @@ std::string encode_form(const FeedParams& params) {
         out += form_urlencode(*value);
     }
     if (out.empty()) {
-        usage_error("nothing to publish: give at least one value, e.g. field1=23.5 or --status TEXT");
+        usage_error(
+            "nothing to publish: give at least one value, e.g. field1=23.5 or --status TEXT");
     }
     if (out.size() > kMaxMessageBytes) {
-        usage_error(fmt::format("message is {} bytes long: ThingSpeak allows at most {}", out.size(), kMaxMessageBytes));
+        usage_error(fmt::format("message is {} bytes long: ThingSpeak allows at most {}",
+                                out.size(), kMaxMessageBytes));
     }
     return out;
 }

@@ -10,7 +10,7 @@
 namespace tsmqtt {
 
 class FeedParams {
-public:
+  public:
     // Validates the value for this parameter (UTF-8, 255 bytes, ranges, ISO 8601) and stores
     // it, replacing any earlier value. Throws Error(usage) naming the parameter.
     void set(Param param, std::string value);
@@ -19,7 +19,7 @@ public:
     }
     bool empty() const;
 
-private:
+  private:
     std::array<std::optional<std::string>, kParamCount> values_{};
 };
 

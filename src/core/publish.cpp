@@ -1,8 +1,8 @@
 #include "core/publish.hpp"
 
-#include <utility>
-
 #include <fmt/format.h>
+
+#include <utility>
 
 #include "core/error.hpp"
 
@@ -10,9 +10,9 @@ namespace tsmqtt {
 namespace {
 
 class Publisher {
-public:
-    Publisher(Session& session, const PublishPlan& plan, MonotonicClock& clock, Diagnostics& diagnostics,
-              const std::atomic<int>& stop)
+  public:
+    Publisher(Session& session, const PublishPlan& plan, MonotonicClock& clock,
+              Diagnostics& diagnostics, const std::atomic<int>& stop)
         : session_(session), plan_(plan), clock_(clock), diagnostics_(diagnostics), stop_(stop) {}
 
     // False when interrupted while waiting for the interval.
@@ -39,7 +39,7 @@ public:
 
     PublishReport& report() { return report_; }
 
-private:
+  private:
     Session& session_;
     const PublishPlan& plan_;
     MonotonicClock& clock_;
@@ -49,8 +49,8 @@ private:
     PublishReport report_;
 };
 
-void stream_lines(Publisher& publisher, const PublishPlan& plan, LineSource& input, Diagnostics& diagnostics,
-                  const std::atomic<int>& stop) {
+void stream_lines(Publisher& publisher, const PublishPlan& plan, LineSource& input,
+                  Diagnostics& diagnostics, const std::atomic<int>& stop) {
     std::string line;
     std::size_t number = 0;
     bool first = true;
@@ -63,8 +63,10 @@ void stream_lines(Publisher& publisher, const PublishPlan& plan, LineSource& inp
             if (std::exchange(first, false)) {
                 if (auto header = parse_header_line(line)) {
                     if (plan.header_sets_columns) columns = std::move(*header);
-                    diagnostics.note(1, fmt::format("stdin line {} is a CSV header row{}", number,
-                                                    plan.header_sets_columns ? ": it names the columns" : ", skipped"));
+                    diagnostics.note(
+                        1, fmt::format(
+                               "stdin line {} is a CSV header row{}", number,
+                               plan.header_sets_columns ? ": it names the columns" : ", skipped"));
                     continue;
                 }
             }
@@ -83,8 +85,9 @@ void stream_lines(Publisher& publisher, const PublishPlan& plan, LineSource& inp
 
 }  // namespace
 
-PublishReport run_publish(Session& session, const PublishPlan& plan, LineSource* input, MonotonicClock& clock,
-                          Diagnostics& diagnostics, const std::atomic<int>& stop) {
+PublishReport run_publish(Session& session, const PublishPlan& plan, LineSource* input,
+                          MonotonicClock& clock, Diagnostics& diagnostics,
+                          const std::atomic<int>& stop) {
     Publisher publisher(session, plan, clock, diagnostics, stop);
     auto& report = publisher.report();
     try {

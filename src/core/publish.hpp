@@ -25,7 +25,7 @@ struct PublishPlan {
     bool header_sets_columns = true;  // a CSV header row as line 1 names the columns (no --columns)
     int qos = 0;
     bool retain = false;
-    bool strict = false;  // a bad input line ends the run with exit 2
+    bool strict = false;                    // a bad input line ends the run with exit 2
     std::chrono::milliseconds interval{0};  // at least this long between messages
 };
 
@@ -38,7 +38,8 @@ struct PublishReport {
 
 // Returns the report; throws Error for a fatal problem (a bad line under strict, a session
 // error). Lines are parsed as they arrive and published at once (or when the interval allows).
-PublishReport run_publish(Session& session, const PublishPlan& plan, LineSource* input, MonotonicClock& clock,
-                          Diagnostics& diagnostics, const std::atomic<int>& stop);
+PublishReport run_publish(Session& session, const PublishPlan& plan, LineSource* input,
+                          MonotonicClock& clock, Diagnostics& diagnostics,
+                          const std::atomic<int>& stop);
 
 }  // namespace tsmqtt

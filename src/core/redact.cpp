@@ -6,7 +6,8 @@ namespace {
 void replace_all(std::string& text, const std::string& secret) {
     if (secret.empty()) return;
     const auto masked = mask_secret(secret);
-    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + masked.size())) {
+    for (auto at = text.find(secret); at != std::string::npos;
+         at = text.find(secret, at + masked.size())) {
         text.replace(at, secret.size(), masked);
     }
 }

@@ -9,7 +9,7 @@
 namespace tsmqtt {
 
 class MonotonicClock {
-public:
+  public:
     using time_point = std::chrono::steady_clock::time_point;
     virtual ~MonotonicClock() = default;
     virtual time_point now() const = 0;
@@ -18,7 +18,7 @@ public:
 };
 
 class LineSource {
-public:
+  public:
     virtual ~LineSource() = default;
     // The next line without its "\n" (a last line without one counts); false at end of input
     // or when stop becomes non-zero.
@@ -28,7 +28,7 @@ public:
 // Diagnostics on stderr: quiet silences notes, warnings of skipped input and summaries, never
 // errors. Secrets never reach it.
 class Diagnostics {
-public:
+  public:
     virtual ~Diagnostics() = default;
     virtual void note(int level, std::string_view text) = 0;  // shown at -v (1), -vv (2), ...
     virtual void warn(std::string_view text) = 0;

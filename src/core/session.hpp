@@ -22,7 +22,7 @@ struct SessionEvent {
 };
 
 class Session {
-public:
+  public:
     virtual ~Session() = default;
 
     // Connects once; a failure throws Error (network 3, TLS 4, refused 5). After a later loss
@@ -31,7 +31,8 @@ public:
 
     // Queues one message. Blocks while the window of undelivered messages is full (so a fast
     // producer is slowed down, never dropped), including while reconnecting.
-    virtual void publish(const std::string& topic, const std::string& payload, int qos, bool retain) = 0;
+    virtual void publish(const std::string& topic, const std::string& payload, int qos,
+                         bool retain) = 0;
 
     // Waits until everything queued is delivered (QoS 0: written to the network; QoS 1/2:
     // acknowledged) or the deadline passes. Returns how many messages remain undelivered.
@@ -40,7 +41,8 @@ public:
     virtual void subscribe(const std::vector<std::string>& filters, int qos) = 0;
 
     // The next message or connection event, or nullopt when none came before the deadline.
-    virtual std::optional<SessionEvent> next_event(std::chrono::steady_clock::time_point deadline) = 0;
+    virtual std::optional<SessionEvent> next_event(
+        std::chrono::steady_clock::time_point deadline) = 0;
 
     // Clean MQTT disconnect; queued messages are sent first where the connection allows.
     virtual void disconnect() = 0;

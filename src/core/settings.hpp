@@ -59,8 +59,8 @@ struct Settings {
 
 // Validates and stores one setting; throws Error(usage) naming key and value (the value of a
 // secret is never quoted). Labels use key "label" and value "N=NAME".
-void apply_setting(Settings& settings, std::string_view key, std::string_view value,
-                   Origin origin, std::string_view source_description);
+void apply_setting(Settings& settings, std::string_view key, std::string_view value, Origin origin,
+                   std::string_view source_description);
 
 std::string mask_secret(std::string_view secret);  // "****" plus at most the last 2 characters
 

@@ -9,7 +9,8 @@
 
 namespace tsmqtt {
 
-Update to_update(const IncomingMessage& message, bool raw, std::chrono::system_clock::time_point received_at) {
+Update to_update(const IncomingMessage& message, bool raw,
+                 std::chrono::system_clock::time_point received_at) {
     if (!raw) {
         const auto meaning = classify_subscribe_topic(message.topic);
         if (meaning.kind == TopicMeaning::Kind::channel_feed) {
@@ -18,8 +19,8 @@ Update to_update(const IncomingMessage& message, bool raw, std::chrono::system_c
             return update;
         }
         if (meaning.kind == TopicMeaning::Kind::field_feed) {
-            return FieldUpdate{message.topic, meaning.channel.value, meaning.field->value, message.payload,
-                               received_at};
+            return FieldUpdate{message.topic, meaning.channel.value, meaning.field->value,
+                               message.payload, received_at};
         }
         // A wildcard (fields/+) can bring in a topic that is neither; as a raw row it would sit
         // under a header of other columns.
@@ -28,8 +29,9 @@ Update to_update(const IncomingMessage& message, bool raw, std::chrono::system_c
     return RawUpdate{message.topic, message.payload, message.qos, message.retained, received_at};
 }
 
-ExitCode run_subscribe(Session& session, const SubscribePlan& plan, const Formatter& formatter, Output& out,
-                       MonotonicClock& clock, Diagnostics& diagnostics, const std::atomic<int>& stop) {
+ExitCode run_subscribe(Session& session, const SubscribePlan& plan, const Formatter& formatter,
+                       Output& out, MonotonicClock& clock, Diagnostics& diagnostics,
+                       const std::atomic<int>& stop) {
     const auto started = clock.now();
     auto deadline = MonotonicClock::time_point::max();
     if (plan.timeout &&
@@ -49,8 +51,9 @@ ExitCode run_subscribe(Session& session, const SubscribePlan& plan, const Format
         switch (event->kind) {
             case SessionEvent::Kind::connection_lost:
                 if (!plan.reconnect) {
-                    fail(ExitCode::network, fmt::format("connection lost{}{}", event->detail.empty() ? "" : ": ",
-                                                        event->detail));
+                    fail(ExitCode::network,
+                         fmt::format("connection lost{}{}", event->detail.empty() ? "" : ": ",
+                                     event->detail));
                 }
                 diagnostics.warn(watch.describe(*event, std::chrono::steady_clock::now()));
                 continue;
@@ -75,12 +78,13 @@ ExitCode run_subscribe(Session& session, const SubscribePlan& plan, const Format
         try {
             update = to_update(event->message, plan.raw, std::chrono::system_clock::now());
         } catch (const Error& e) {
-            diagnostics.warn(fmt::format("skipped a malformed message on '{}': {}", escape_for_terminal(event->message.topic),
-                                         e.what()));
+            diagnostics.warn(fmt::format("skipped a malformed message on '{}': {}",
+                                         escape_for_terminal(event->message.topic), e.what()));
             continue;
         }
         if (!plan.topic_secret.empty()) {
-            std::visit([&](auto& u) { u.topic = redact_secret(u.topic, plan.topic_secret); }, update);
+            std::visit([&](auto& u) { u.topic = redact_secret(u.topic, plan.topic_secret); },
+                       update);
         }
         if (!out.write(formatter.format(update))) return ExitCode::ok;
         ++written;

@@ -15,7 +15,7 @@
 namespace tsmqtt {
 
 class Output {
-public:
+  public:
     virtual ~Output() = default;
     // Writes and flushes; false when the reader has gone (a closed pipe).
     virtual bool write(std::string_view text) = 0;
@@ -24,23 +24,25 @@ public:
 struct SubscribePlan {
     std::vector<std::string> filters;
     int qos = 0;
-    bool raw = false;  // --topic: every message is a RawUpdate
+    bool raw = false;                       // --topic: every message is a RawUpdate
     UpdateKind kind = UpdateKind::channel;  // for the CSV header
     std::optional<std::size_t> count;
     std::optional<std::chrono::milliseconds> timeout;
     bool reconnect = true;
-    std::string client_id;  // named when the connection keeps dropping (a takeover)
+    std::string client_id;     // named when the connection keeps dropping (a takeover)
     std::string topic_secret;  // legacy read key: masked in the topics written out
 };
 
 // Returns the exit status: ok after --count updates, a closed pipe or a signal's stop (the
 // caller maps the signal); timeout when --timeout elapsed first. Throws Error(network) when
 // the connection is lost and reconnecting is off.
-ExitCode run_subscribe(Session& session, const SubscribePlan& plan, const Formatter& formatter, Output& out,
-                       MonotonicClock& clock, Diagnostics& diagnostics, const std::atomic<int>& stop);
+ExitCode run_subscribe(Session& session, const SubscribePlan& plan, const Formatter& formatter,
+                       Output& out, MonotonicClock& clock, Diagnostics& diagnostics,
+                       const std::atomic<int>& stop);
 
 // Classifies one message as ThingSpeak would send it (or raw); throws Error(usage) with the
 // reason for a malformed channel-feed message, or for a topic that is neither feed when not raw.
-Update to_update(const IncomingMessage& message, bool raw, std::chrono::system_clock::time_point received_at);
+Update to_update(const IncomingMessage& message, bool raw,
+                 std::chrono::system_clock::time_point received_at);
 
 }  // namespace tsmqtt

@@ -1,8 +1,8 @@
 #include "core/thingspeak.hpp"
 
-#include <charconv>
-
 #include <fmt/format.h>
+
+#include <charconv>
 
 #include "core/error.hpp"
 
@@ -15,14 +15,29 @@ struct ParamName {
 };
 // Canonical names first (param_name reads the first kParamCount rows), aliases after.
 constexpr ParamName kParamNames[] = {
-    {"field1", Param::field1}, {"field2", Param::field2}, {"field3", Param::field3},
-    {"field4", Param::field4}, {"field5", Param::field5}, {"field6", Param::field6},
-    {"field7", Param::field7}, {"field8", Param::field8}, {"lat", Param::lat},
-    {"long", Param::long_},    {"elevation", Param::elevation}, {"status", Param::status},
+    {"field1", Param::field1},
+    {"field2", Param::field2},
+    {"field3", Param::field3},
+    {"field4", Param::field4},
+    {"field5", Param::field5},
+    {"field6", Param::field6},
+    {"field7", Param::field7},
+    {"field8", Param::field8},
+    {"lat", Param::lat},
+    {"long", Param::long_},
+    {"elevation", Param::elevation},
+    {"status", Param::status},
     {"created_at", Param::created_at},
-    {"1", Param::field1}, {"2", Param::field2}, {"3", Param::field3}, {"4", Param::field4},
-    {"5", Param::field5}, {"6", Param::field6}, {"7", Param::field7}, {"8", Param::field8},
-    {"latitude", Param::lat}, {"longitude", Param::long_},
+    {"1", Param::field1},
+    {"2", Param::field2},
+    {"3", Param::field3},
+    {"4", Param::field4},
+    {"5", Param::field5},
+    {"6", Param::field6},
+    {"7", Param::field7},
+    {"8", Param::field8},
+    {"latitude", Param::lat},
+    {"longitude", Param::long_},
 };
 
 bool parse_u64(std::string_view text, std::uint64_t& out) {
@@ -44,7 +59,8 @@ std::string with_key(std::string topic, const std::string& key) {
 ChannelId parse_channel_id(std::string_view text) {
     std::uint64_t value = 0;
     if (!parse_u64(text, value) || value == 0) {
-        usage_error(fmt::format("invalid channel ID '{}': expected a positive whole number such as 1587079", text));
+        usage_error(fmt::format(
+            "invalid channel ID '{}': expected a positive whole number such as 1587079", text));
     }
     return ChannelId{value};
 }
@@ -52,7 +68,8 @@ ChannelId parse_channel_id(std::string_view text) {
 FieldNumber parse_field_number(std::string_view text) {
     auto digits = text;
     if (digits.starts_with("field")) digits.remove_prefix(5);
-    if (digits.size() == 1 && digits[0] >= '1' && digits[0] <= '8') return FieldNumber{digits[0] - '0'};
+    if (digits.size() == 1 && digits[0] >= '1' && digits[0] <= '8')
+        return FieldNumber{digits[0] - '0'};
     usage_error(fmt::format("invalid field '{}': expected a field number from 1 to 8", text));
 }
 
@@ -69,17 +86,20 @@ std::optional<Param> find_param(std::string_view name) {
 
 Param parse_param(std::string_view name) {
     if (auto param = find_param(name)) return *param;
-    usage_error(fmt::format(
-        "unknown parameter '{}': expected field1..field8 (or 1..8), lat, long, elevation, status or created_at",
-        name));
+    usage_error(
+        fmt::format("unknown parameter '{}': expected field1..field8 (or 1..8), lat, long, "
+                    "elevation, status or created_at",
+                    name));
 }
 
 std::string publish_topic(ChannelId channel, const std::string& write_key) {
     return with_key(fmt::format("channels/{}/publish", channel.value), write_key);
 }
 
-std::string publish_field_topic(ChannelId channel, FieldNumber field, const std::string& write_key) {
-    return with_key(fmt::format("channels/{}/publish/fields/field{}", channel.value, field.value), write_key);
+std::string publish_field_topic(ChannelId channel, FieldNumber field,
+                                const std::string& write_key) {
+    return with_key(fmt::format("channels/{}/publish/fields/field{}", channel.value, field.value),
+                    write_key);
 }
 
 std::string subscribe_topic(ChannelId channel, const std::string& read_key) {

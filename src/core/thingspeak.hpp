@@ -28,8 +28,19 @@ FieldNumber parse_field_number(std::string_view text);  // "1".."8" or "field1".
 // The parameters of one channel-feed entry, in the stable order of CLI.md:
 // field1..field8, lat, long, elevation, status, created_at.
 enum class Param : int {
-    field1, field2, field3, field4, field5, field6, field7, field8,
-    lat, long_, elevation, status, created_at,
+    field1,
+    field2,
+    field3,
+    field4,
+    field5,
+    field6,
+    field7,
+    field8,
+    lat,
+    long_,
+    elevation,
+    status,
+    created_at,
 };
 inline constexpr int kParamCount = 13;
 
@@ -38,7 +49,9 @@ std::string_view param_name(Param param);  // "field1", "lat", "long", ...
 // latitude, longitude). Returns nullopt for anything else.
 std::optional<Param> find_param(std::string_view name);
 Param parse_param(std::string_view name);  // throws Error(usage) listing the valid names
-inline Param field_param(FieldNumber field) { return static_cast<Param>(field.value - 1); }
+inline Param field_param(FieldNumber field) {
+    return static_cast<Param>(field.value - 1);
+}
 
 // Topics, current and legacy broker (thingspeak-mqtt.md).
 std::string publish_topic(ChannelId channel, const std::string& write_key = {});

@@ -21,7 +21,7 @@ struct FormatOptions {
 };
 
 class Formatter {
-public:
+  public:
     virtual ~Formatter() = default;
     // The header line(s) written once before the first update ("" when none), for the kind
     // of updates this run produces. csv with header on: the column row, ending in "\n".

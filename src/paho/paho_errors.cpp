@@ -9,26 +9,46 @@ namespace tsmqtt {
 
 std::string_view connack_reason(int code) {
     switch (code) {
-        case 1: return "unacceptable protocol version";
-        case 2: return "client identifier rejected";
-        case 3: return "server unavailable";
-        case 4: return "bad user name or password";
-        case 5: return "not authorized";
-        case 0x80: return "unspecified error";
-        case 0x81: return "malformed packet";
-        case 0x82: return "protocol error";
-        case 0x84: return "unsupported protocol version";
-        case 0x85: return "client identifier not valid";
-        case 0x86: return "bad user name or password";
-        case 0x87: return "not authorized";
-        case 0x88: return "server unavailable";
-        case 0x89: return "server busy";
-        case 0x8A: return "banned";
-        case 0x8C: return "bad authentication method";
-        case 0x95: return "packet too large";
-        case 0x97: return "quota exceeded";
-        case 0x9F: return "connection rate exceeded";
-        default: return {};
+        case 1:
+            return "unacceptable protocol version";
+        case 2:
+            return "client identifier rejected";
+        case 3:
+            return "server unavailable";
+        case 4:
+            return "bad user name or password";
+        case 5:
+            return "not authorized";
+        case 0x80:
+            return "unspecified error";
+        case 0x81:
+            return "malformed packet";
+        case 0x82:
+            return "protocol error";
+        case 0x84:
+            return "unsupported protocol version";
+        case 0x85:
+            return "client identifier not valid";
+        case 0x86:
+            return "bad user name or password";
+        case 0x87:
+            return "not authorized";
+        case 0x88:
+            return "server unavailable";
+        case 0x89:
+            return "server busy";
+        case 0x8A:
+            return "banned";
+        case 0x8C:
+            return "bad authentication method";
+        case 0x95:
+            return "packet too large";
+        case 0x97:
+            return "quota exceeded";
+        case 0x9F:
+            return "connection rate exceeded";
+        default:
+            return {};
     }
 }
 
@@ -38,31 +58,38 @@ Error connect_error(const mqtt::exception& e, const Settings& settings, const En
     if (!reason.empty()) {
         std::string hint;
         if (rc == 4 || rc == 0x86) hint = " (check the username and password)";
-        if (rc == 5 || rc == 0x87) hint = " (check the username and password, and that this device may connect)";
+        if (rc == 5 || rc == 0x87)
+            hint = " (check the username and password, and that this device may connect)";
         if (rc == 2 || rc == 0x85) hint = " (check --client-id)";
-        return Error(ExitCode::auth, fmt::format("{} refused the connection: {}{}", endpoint.uri(), reason, hint));
+        return Error(ExitCode::auth,
+                     fmt::format("{} refused the connection: {}{}", endpoint.uri(), reason, hint));
     }
     auto probe = probe_connection(settings, endpoint);
     if (probe.code != ExitCode::ok) return Error(probe.code, probe.message);
     if (endpoint.transport == Transport::ws || endpoint.transport == Transport::wss) {
-        return Error(ExitCode::network,
-                     fmt::format("WebSocket handshake with {} failed (is '{}' the broker's WebSocket path?)",
-                                 endpoint.uri(), endpoint.path.empty() ? "/mqtt" : endpoint.path));
+        return Error(
+            ExitCode::network,
+            fmt::format("WebSocket handshake with {} failed (is '{}' the broker's WebSocket path?)",
+                        endpoint.uri(), endpoint.path.empty() ? "/mqtt" : endpoint.path));
     }
-    return Error(ExitCode::network,
-                 fmt::format("cannot connect to {}: {} (does the server speak MQTT on this port?)", endpoint.uri(),
-                             e.get_error_str().empty() ? std::string("connection failed") : e.get_error_str()));
+    return Error(
+        ExitCode::network,
+        fmt::format(
+            "cannot connect to {}: {} (does the server speak MQTT on this port?)", endpoint.uri(),
+            e.get_error_str().empty() ? std::string("connection failed") : e.get_error_str()));
 }
 
 Error session_error(const mqtt::exception& e, std::string_view during) {
     const int rc = e.get_return_code();
     if (rc == MQTTASYNC_DISCONNECTED) {
-        return Error(ExitCode::network, fmt::format("{} failed: not connected to the broker", during));
+        return Error(ExitCode::network,
+                     fmt::format("{} failed: not connected to the broker", during));
     }
     // Paho drops a request still waiting for its answer when the connection goes.
     if (rc == MQTTASYNC_OPERATION_INCOMPLETE) {
-        return Error(ExitCode::network, fmt::format("{} failed: the connection was lost before the broker answered",
-                                                    during));
+        return Error(
+            ExitCode::network,
+            fmt::format("{} failed: the connection was lost before the broker answered", during));
     }
     return Error(ExitCode::failure, fmt::format("{} failed: {}", during, e.what()));
 }

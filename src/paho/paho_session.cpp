@@ -5,12 +5,12 @@
 #include <sched.h>
 #endif
 
+#include <fmt/format.h>
+#include <mqtt/async_client.h>
+
 #include <cstdlib>
 #include <deque>
 #include <thread>
-
-#include <fmt/format.h>
-#include <mqtt/async_client.h>
 
 #include "core/error.hpp"
 #include "core/event_queue.hpp"
@@ -35,7 +35,8 @@ void init_paho() {
         MQTTAsync_init_options init = MQTTAsync_init_options_initializer;
         init.do_openssl_init = 0;
         MQTTAsync_global_init(&init);
-        if (std::getenv("MQTT_C_CLIENT_TRACE") == nullptr) MQTTAsync_setTraceLevel(MQTTASYNC_TRACE_ERROR);
+        if (std::getenv("MQTT_C_CLIENT_TRACE") == nullptr)
+            MQTTAsync_setTraceLevel(MQTTASYNC_TRACE_ERROR);
         return true;
     }();
     static_cast<void>(done);
@@ -79,11 +80,12 @@ mqtt::ssl_options make_ssl_options(const Settings& settings) {
 }
 
 class PahoSession final : public Session {
-public:
+  public:
     PahoSession(const Settings& settings, std::string client_id, const SessionOptions& options)
         : settings_(settings), endpoint_(settings.endpoint()), options_(options) {
         init_paho();
-        mqtt::create_options create(paho_version(settings.mqtt_version), static_cast<int>(options.window) + 16);
+        mqtt::create_options create(paho_version(settings.mqtt_version),
+                                    static_cast<int>(options.window) + 16);
         create.set_send_while_disconnected(options.send_while_disconnected);
         // No persistence files (platform-notes.md, item 6).
         client_ = std::make_unique<mqtt::async_client>(endpoint_.uri(), client_id, create, nullptr);
@@ -140,17 +142,21 @@ public:
                 }
             }
         } catch (const mqtt::exception& e) {
-            const auto waited = std::chrono::duration_cast<std::chrono::seconds>(steady::now() - started);
+            const auto waited =
+                std::chrono::duration_cast<std::chrono::seconds>(steady::now() - started);
             if (waited.count() >= settings_.connect_timeout) {
-                throw Error(ExitCode::network,
-                            fmt::format("{} did not answer within {} s (--connect-timeout): is it an MQTT broker?",
-                                        endpoint_.uri(), settings_.connect_timeout));
+                throw Error(
+                    ExitCode::network,
+                    fmt::format(
+                        "{} did not answer within {} s (--connect-timeout): is it an MQTT broker?",
+                        endpoint_.uri(), settings_.connect_timeout));
             }
             throw connect_error(e, settings_, endpoint_);
         }
     }
 
-    void publish(const std::string& topic, const std::string& payload, int qos, bool retain) override {
+    void publish(const std::string& topic, const std::string& payload, int qos,
+                 bool retain) override {
         if (tokens_.size() >= options_.window) {
             if (!flooded_) {
                 flooded_ = true;
@@ -160,7 +166,8 @@ public:
         }
         for (;;) {
             try {
-                tokens_.push_back(client_->publish(topic, payload.data(), payload.size(), qos, retain));
+                tokens_.push_back(
+                    client_->publish(topic, payload.data(), payload.size(), qos, retain));
                 return;
             } catch (const mqtt::exception& e) {
                 if (e.get_return_code() != MQTTASYNC_MAX_BUFFERED_MESSAGES || tokens_.empty()) {
@@ -202,8 +209,10 @@ public:
             const auto codes = token->get_subscribe_response().get_reason_codes();
             for (std::size_t i = 0; i < codes.size() && i < filters.size(); ++i) {
                 if (codes[i] >= 0x80) {
-                    fail(ExitCode::auth, fmt::format("the broker refused the subscription to '{}' (not authorised?)",
-                                                     filters[i]));
+                    fail(
+                        ExitCode::auth,
+                        fmt::format("the broker refused the subscription to '{}' (not authorised?)",
+                                    filters[i]));
                 }
             }
         } catch (const mqtt::exception& e) {
@@ -230,7 +239,7 @@ public:
         connected_ = false;
     }
 
-private:
+  private:
     mqtt::connect_options connect_options() const {
         mqtt::connect_options options;
         options.set_mqtt_version(paho_version(settings_.mqtt_version));

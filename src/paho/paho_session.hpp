@@ -12,9 +12,9 @@
 namespace tsmqtt {
 
 struct SessionOptions {
-    bool reconnect = true;         // reconnect with backoff after a loss
+    bool reconnect = true;                // reconnect with backoff after a loss
     bool send_while_disconnected = true;  // queue publishes while reconnecting
-    std::size_t window = 1024;     // undelivered messages in flight before publish() waits
+    std::size_t window = 1024;            // undelivered messages in flight before publish() waits
     const std::atomic<int>* stop = nullptr;  // a signal: blocking waits give up
     // Called on Paho's thread when the connection is lost or comes back, so that a publisher
     // blocked on a full window can still tell the user. Events are queued all the same.

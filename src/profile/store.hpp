@@ -24,7 +24,7 @@ EnvLookup process_env();
 std::filesystem::path profile_file_path(const EnvLookup& env);
 
 class ProfileStore {
-public:
+  public:
     // A missing file is an empty store. Throws Error(config) for a file readable by group or
     // others (message includes the chmod that fixes it), an unreadable file, or bad TOML
     // (message names the line).
@@ -43,7 +43,7 @@ public:
     void save() const;
     const std::filesystem::path& path() const { return path_; }
 
-private:
+  private:
     std::filesystem::path path_;
     std::vector<Profile> profiles_;
     std::optional<std::string> default_;

@@ -68,7 +68,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         entry = tsmqtt::parse_feed_entry(message);
     } catch (const Error& error) {
         FUZZ_CHECK(error.code() == ExitCode::usage && *error.what() != '\0', "message", message);
-        FUZZ_CHECK(!full && full_error == error.what(), "message", message, "full parser", full_error);
+        FUZZ_CHECK(!full && full_error == error.what(), "message", message, "full parser",
+                   full_error);
         return 0;
     }
     FUZZ_CHECK(full && *full == entry, "message", message, "full parser", full_error);

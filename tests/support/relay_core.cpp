@@ -37,7 +37,8 @@ bool parse_publish_topic(std::string_view topic, PublishTopic& out) {
         topic.remove_prefix(1);
     }
     if (topic.empty()) return true;
-    if (topic[0] != '/' || topic.size() == 1 || topic.find('/', 1) != std::string_view::npos) return false;
+    if (topic[0] != '/' || topic.size() == 1 || topic.find('/', 1) != std::string_view::npos)
+        return false;
     out.key = std::string(topic.substr(1));
     return true;
 }
@@ -49,12 +50,23 @@ void set_entry_value(FeedEntry& entry, Param param, std::string value) {
         return;
     }
     switch (param) {
-        case Param::lat: entry.latitude = std::move(value); break;
-        case Param::long_: entry.longitude = std::move(value); break;
-        case Param::elevation: entry.elevation = std::move(value); break;
-        case Param::status: entry.status = std::move(value); break;
-        case Param::created_at: entry.created_at = std::move(value); break;
-        default: break;
+        case Param::lat:
+            entry.latitude = std::move(value);
+            break;
+        case Param::long_:
+            entry.longitude = std::move(value);
+            break;
+        case Param::elevation:
+            entry.elevation = std::move(value);
+            break;
+        case Param::status:
+            entry.status = std::move(value);
+            break;
+        case Param::created_at:
+            entry.created_at = std::move(value);
+            break;
+        default:
+            break;
     }
 }
 
@@ -71,7 +83,8 @@ FeedEntry parse_form(std::string_view payload) {
         if (eq == std::string_view::npos) usage_error(fmt::format("'{}' is not name=value", pair));
         const auto name = form_urldecode(pair.substr(0, eq));
         const auto param = find_param(name);
-        if (!param || name != param_name(*param)) usage_error(fmt::format("unknown name '{}'", name));
+        if (!param || name != param_name(*param))
+            usage_error(fmt::format("unknown name '{}'", name));
         auto value = form_urldecode(pair.substr(eq + 1));
         validate_param_value(*param, value);
         set_entry_value(entry, *param, std::move(value));
@@ -88,7 +101,8 @@ bool has_values(const FeedEntry& entry) {
 
 }  // namespace
 
-Outcome Relay::handle(std::string_view topic, std::string_view payload, std::chrono::system_clock::time_point now,
+Outcome Relay::handle(std::string_view topic, std::string_view payload,
+                      std::chrono::system_clock::time_point now,
                       std::chrono::steady_clock::time_point steady_now) {
     Outcome outcome;
     PublishTopic target;
@@ -139,12 +153,15 @@ Outcome Relay::handle(std::string_view topic, std::string_view payload, std::chr
     const auto json = feed_entry_to_json(entry);
     const auto base = fmt::format("channels/{}/subscribe", target.channel);
     outcome.messages.push_back({base, json});
-    if (!rules.read_key.empty()) outcome.messages.push_back({fmt::format("{}/json/{}", base, rules.read_key), json});
+    if (!rules.read_key.empty())
+        outcome.messages.push_back({fmt::format("{}/json/{}", base, rules.read_key), json});
     for (std::size_t i = 0; i < entry.fields.size(); ++i) {
         if (!entry.fields[i]) continue;
         const auto field_topic = fmt::format("{}/fields/field{}", base, i + 1);
         outcome.messages.push_back({field_topic, *entry.fields[i]});
-        if (!rules.read_key.empty()) outcome.messages.push_back({fmt::format("{}/{}", field_topic, rules.read_key), *entry.fields[i]});
+        if (!rules.read_key.empty())
+            outcome.messages.push_back(
+                {fmt::format("{}/{}", field_topic, rules.read_key), *entry.fields[i]});
     }
     return outcome;
 }

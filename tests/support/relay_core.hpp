@@ -26,16 +26,18 @@ struct Outcome {
 };
 
 class Relay {
-public:
+  public:
     // `only`: when not empty, the channels this relay handles (several relays can share a broker).
-    explicit Relay(std::map<std::uint64_t, ChannelRules> rules = {}, std::set<std::uint64_t> only = {})
+    explicit Relay(std::map<std::uint64_t, ChannelRules> rules = {},
+                   std::set<std::uint64_t> only = {})
         : rules_(std::move(rules)), only_(std::move(only)) {}
 
     // `now` stamps created_at when the entry has none; `steady_now` drives the rate limit.
-    Outcome handle(std::string_view topic, std::string_view payload, std::chrono::system_clock::time_point now,
+    Outcome handle(std::string_view topic, std::string_view payload,
+                   std::chrono::system_clock::time_point now,
                    std::chrono::steady_clock::time_point steady_now);
 
-private:
+  private:
     struct ChannelState {
         std::uint64_t last_entry_id = 0;
         std::chrono::steady_clock::time_point last_accepted{};

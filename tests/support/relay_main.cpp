@@ -1,15 +1,14 @@
 // tsmqtt-relay: gives a local broker ThingSpeak's behaviour (tests and the demo; not installed).
 // It reads channels/+/publish/#, checks, numbers and stamps each entry as ThingSpeak does, and
 // republishes the feed JSON on channels/ID/subscribe and each value on .../fields/fieldN.
+#include <fmt/format.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "core/settings.hpp"
@@ -19,11 +18,14 @@
 namespace {
 
 std::atomic<int> g_stop{0};
-extern "C" void on_signal(int signal) { g_stop.store(signal); }
+extern "C" void on_signal(int signal) {
+    g_stop.store(signal);
+}
 
 std::pair<std::uint64_t, std::string> split_rule(const std::string& text) {
     const auto eq = text.find('=');
-    if (eq == std::string::npos) throw CLI::ValidationError(fmt::format("'{}' is not CHANNEL=VALUE", text));
+    if (eq == std::string::npos)
+        throw CLI::ValidationError(fmt::format("'{}' is not CHANNEL=VALUE", text));
     return {tsmqtt::parse_channel_id(text.substr(0, eq)).value, text.substr(eq + 1)};
 }
 
@@ -44,10 +46,13 @@ int main(int argc, char** argv) {
     app.add_option("-u,--username", username, "Username");
     app.add_option("--password-file", password_file, "File holding the password");
     app.add_option("--cafile", cafile, "CA file for TLS");
-    app.add_option("--interval", intervals, "CHANNEL=SECS minimum time between updates")->allow_extra_args(false);
-    app.add_option("--write-key", write_keys, "CHANNEL=KEY legacy write key")->allow_extra_args(false);
+    app.add_option("--interval", intervals, "CHANNEL=SECS minimum time between updates")
+        ->allow_extra_args(false);
+    app.add_option("--write-key", write_keys, "CHANNEL=KEY legacy write key")
+        ->allow_extra_args(false);
     app.add_option("--read-key", read_keys, "CHANNEL=KEY legacy read key")->allow_extra_args(false);
-    app.add_option("--channel", only, "Handle only these channels (repeatable; default all)")->allow_extra_args(false);
+    app.add_option("--channel", only, "Handle only these channels (repeatable; default all)")
+        ->allow_extra_args(false);
     app.add_flag("-v,--verbose", verbose, "Log every entry and every drop");
     CLI11_PARSE(app, argc, argv);
 
@@ -57,7 +62,8 @@ int main(int argc, char** argv) {
         std::map<std::uint64_t, tsmqtt::relay::ChannelRules> rules;
         for (const auto& text : intervals) {
             auto [channel, secs] = split_rule(text);
-            rules[channel].min_interval = std::chrono::milliseconds(static_cast<long long>(std::stod(secs) * 1000));
+            rules[channel].min_interval =
+                std::chrono::milliseconds(static_cast<long long>(std::stod(secs) * 1000));
         }
         for (const auto& text : write_keys) {
             auto [channel, key] = split_rule(text);
@@ -69,8 +75,12 @@ int main(int argc, char** argv) {
         }
         tsmqtt::Settings settings;
         tsmqtt::apply_setting(settings, "url", url, tsmqtt::Origin::command_line, "relay");
-        if (!username.empty()) tsmqtt::apply_setting(settings, "username", username, tsmqtt::Origin::command_line, "relay");
-        if (!cafile.empty()) tsmqtt::apply_setting(settings, "cafile", cafile, tsmqtt::Origin::command_line, "relay");
+        if (!username.empty())
+            tsmqtt::apply_setting(settings, "username", username, tsmqtt::Origin::command_line,
+                                  "relay");
+        if (!cafile.empty())
+            tsmqtt::apply_setting(settings, "cafile", cafile, tsmqtt::Origin::command_line,
+                                  "relay");
         if (!password_file.empty()) {
             std::ifstream in(password_file);
             std::string password;
@@ -80,7 +90,8 @@ int main(int argc, char** argv) {
         tsmqtt::SessionOptions options;
         options.stop = &g_stop;
         options.send_while_disconnected = true;
-        auto session = tsmqtt::make_paho_session(settings, fmt::format("tsmqtt-relay-{}", ::getpid()), options);
+        auto session = tsmqtt::make_paho_session(
+            settings, fmt::format("tsmqtt-relay-{}", ::getpid()), options);
         session->connect();
         const std::vector<std::string> filters{"channels/+/publish", "channels/+/publish/#"};
         session->subscribe(filters, 0);
@@ -89,7 +100,8 @@ int main(int argc, char** argv) {
         tsmqtt::relay::Relay relay(rules, channels);
         std::cout << "relay ready" << std::endl;
         while (g_stop.load() == 0) {
-            auto event = session->next_event(std::chrono::steady_clock::now() + std::chrono::milliseconds(200));
+            auto event = session->next_event(std::chrono::steady_clock::now() +
+                                             std::chrono::milliseconds(200));
             if (!event) continue;
             if (event->kind == tsmqtt::SessionEvent::Kind::reconnected) {
                 session->subscribe(filters, 0);
@@ -97,14 +109,20 @@ int main(int argc, char** argv) {
             }
             if (event->kind != tsmqtt::SessionEvent::Kind::message) continue;
             const auto& message = event->message;
-            auto outcome = relay.handle(message.topic, message.payload, std::chrono::system_clock::now(),
-                                        std::chrono::steady_clock::now());
+            auto outcome =
+                relay.handle(message.topic, message.payload, std::chrono::system_clock::now(),
+                             std::chrono::steady_clock::now());
             if (!outcome.dropped.empty()) {
-                if (verbose) std::cerr << "relay: dropped " << message.topic << ": " << outcome.dropped << std::endl;
+                if (verbose)
+                    std::cerr << "relay: dropped " << message.topic << ": " << outcome.dropped
+                              << std::endl;
                 continue;
             }
-            for (const auto& out : outcome.messages) session->publish(out.topic, out.payload, 0, false);
-            if (verbose) std::cerr << "relay: " << message.topic << " -> " << outcome.messages.front().payload << std::endl;
+            for (const auto& out : outcome.messages)
+                session->publish(out.topic, out.payload, 0, false);
+            if (verbose)
+                std::cerr << "relay: " << message.topic << " -> "
+                          << outcome.messages.front().payload << std::endl;
         }
         session->flush(std::chrono::steady_clock::now() + std::chrono::seconds(5));
         session->disconnect();

@@ -15,9 +15,10 @@ struct Published {
 };
 
 class FakeSession final : public Session {
-public:
+  public:
     void connect() override { ++connects; }
-    void publish(const std::string& topic, const std::string& payload, int qos, bool retain) override {
+    void publish(const std::string& topic, const std::string& payload, int qos,
+                 bool retain) override {
         published.push_back({topic, payload, qos, retain});
     }
     std::size_t flush(std::chrono::steady_clock::time_point) override { return undelivered; }
@@ -54,7 +55,7 @@ public:
 
 // Time moves only when the code under test sleeps (or on each poll, for timeouts).
 class FakeClock final : public MonotonicClock {
-public:
+  public:
     time_point now() const override { return current; }
     bool sleep_until(time_point when, const std::atomic<int>&) override {
         sleeps.push_back(when - current);
@@ -66,7 +67,7 @@ public:
 };
 
 class StringLines final : public LineSource {
-public:
+  public:
     explicit StringLines(std::vector<std::string> lines) : lines_(std::move(lines)) {}
     bool next_line(std::string& line, const std::atomic<int>&) override {
         if (next_ >= lines_.size()) return false;
@@ -74,13 +75,13 @@ public:
         return true;
     }
 
-private:
+  private:
     std::vector<std::string> lines_;
     std::size_t next_ = 0;
 };
 
 class RecordingDiagnostics final : public Diagnostics {
-public:
+  public:
     void note(int, std::string_view text) override { notes.emplace_back(text); }
     void warn(std::string_view text) override { warnings.emplace_back(text); }
     void progress(std::string_view text) override { progress_lines.emplace_back(text); }

@@ -21,19 +21,23 @@ SessionEvent back() {
 TEST_CASE("connection changes are described for stderr", "[connection_watch]") {
     ConnectionWatch watch("dev-1");
     const auto t0 = std::chrono::steady_clock::time_point(std::chrono::seconds(100));
-    CHECK(watch.describe(lost("socket closed"), t0) == "connection to the broker lost (socket closed); reconnecting");
+    CHECK(watch.describe(lost("socket closed"), t0) ==
+          "connection to the broker lost (socket closed); reconnecting");
     CHECK(watch.describe(back(), t0 + std::chrono::seconds(1)) == "reconnected to the broker");
     // A loss long after the reconnect is an ordinary outage.
-    CHECK(watch.describe(lost(), t0 + std::chrono::seconds(60)) == "connection to the broker lost; reconnecting");
+    CHECK(watch.describe(lost(), t0 + std::chrono::seconds(60)) ==
+          "connection to the broker lost; reconnecting");
 }
 
-TEST_CASE("a connection lost right after each reconnect points at a client-ID takeover", "[connection_watch]") {
+TEST_CASE("a connection lost right after each reconnect points at a client-ID takeover",
+          "[connection_watch]") {
     ConnectionWatch watch("dev-1");
     const auto t0 = std::chrono::steady_clock::time_point(std::chrono::seconds(100));
     watch.describe(lost(), t0);
     watch.describe(back(), t0 + std::chrono::seconds(1));
     // One quick loss may be a broker restarting twice: no hint yet.
-    CHECK(watch.describe(lost(), t0 + std::chrono::seconds(2)) == "connection to the broker lost; reconnecting");
+    CHECK(watch.describe(lost(), t0 + std::chrono::seconds(2)) ==
+          "connection to the broker lost; reconnecting");
     watch.describe(back(), t0 + std::chrono::seconds(3));
     const auto line = watch.describe(lost(), t0 + std::chrono::seconds(4));
     CHECK_THAT(line, Catch::Contains("is another client using the client ID 'dev-1'?"));

@@ -41,20 +41,23 @@ TEST_CASE("CSV lines map to --columns", "[input_line]") {
     CHECK(encoded("21.5,,3") == "field1=21.5&field3=3");
     CHECK(encoded(" 1 , 2 \r") == "field1=1&field2=2");
     const auto columns = parse_columns("status,-,field4,lat,long");
-    CHECK(encoded("\"all, fine\",ignored,9,42.5,-71", columns) == "field4=9&lat=42.5&long=-71&status=all%2C+fine");
+    CHECK(encoded("\"all, fine\",ignored,9,42.5,-71", columns) ==
+          "field4=9&lat=42.5&long=-71&status=all%2C+fine");
     CHECK(encoded("\"say \"\"hi\"\"\"", parse_columns("status")) == "status=say+%22hi%22");
 }
 
 TEST_CASE("form lines are decoded and validated", "[input_line]") {
     CHECK(encoded("field1=1&status=hello%20world") == "field1=1&status=hello+world");
     CHECK(encoded("3=7&&lat=1") == "field3=7&lat=1");
-    CHECK(encoded("created_at=2014-12-31+23%3A59%3A59&1=5") == "field1=5&created_at=2014-12-31+23%3A59%3A59");
+    CHECK(encoded("created_at=2014-12-31+23%3A59%3A59&1=5") ==
+          "field1=5&created_at=2014-12-31+23%3A59%3A59");
 }
 
 TEST_CASE("JSON lines accept strings, numbers, booleans and null", "[input_line]") {
     CHECK(encoded(R"({"field1": 1.5, "status": "ok", "field2": null, "3": true})") ==
           "field1=1.5&field3=true&status=ok");
-    CHECK(encoded(R"({"lat": 42.5, "long": "-71.1", "elevation": -3})") == "lat=42.5&long=-71.1&elevation=-3");
+    CHECK(encoded(R"({"lat": 42.5, "long": "-71.1", "elevation": -3})") ==
+          "lat=42.5&long=-71.1&elevation=-3");
 }
 
 TEST_CASE("bad lines say what is wrong", "[input_line]") {
@@ -90,7 +93,8 @@ TEST_CASE("bad lines say what is wrong", "[input_line]") {
 TEST_CASE("the --columns list is checked", "[input_line]") {
     CHECK(parse_columns("1,2,status").size() == 3);
     CHECK_FALSE(parse_columns("field1,,status")[1].has_value());
-    CHECK_THROWS_WITH(parse_columns("field1,temperature"), Catch::Contains("unknown name 'temperature'"));
+    CHECK_THROWS_WITH(parse_columns("field1,temperature"),
+                      Catch::Contains("unknown name 'temperature'"));
     CHECK_THROWS_WITH(parse_columns("field1,1"), Catch::Contains("named twice"));
 }
 

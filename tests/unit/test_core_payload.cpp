@@ -30,7 +30,8 @@ TEST_CASE("encode_form writes parameters in the stable order of CLI.md", "[paylo
     params.set(Param::field8, "8");
     params.set(Param::field1, "23.5");
     CHECK(encode_form(params) ==
-          "field1=23.5&field8=8&lat=42.36&long=-71.06&elevation=120&status=ok&created_at=2014-12-31T23%3A59%3A59Z");
+          "field1=23.5&field8=8&lat=42.36&long=-71.06&elevation=120&status=ok&created_at=2014-12-"
+          "31T23%3A59%3A59Z");
 }
 
 TEST_CASE("form_urlencode percent-encodes what the form encoding reserves", "[payload]") {
@@ -39,9 +40,16 @@ TEST_CASE("form_urlencode percent-encodes what the form encoding reserves", "[pa
         std::string out;
     };
     const std::vector<Case> cases{
-        {"a&b", "a%26b"},       {"a=b", "a%3Db"},      {"1+1", "1%2B1"},   {"two words", "two+words"},
-        {"24°C", "24%C2%B0C"},  {"-_.*", "-_.*"},      {"~", "%7E"},       {"/?#%", "%2F%3F%23%25"},
-        {"", ""},               {"\n", "%0A"},
+        {"a&b", "a%26b"},
+        {"a=b", "a%3Db"},
+        {"1+1", "1%2B1"},
+        {"two words", "two+words"},
+        {"24°C", "24%C2%B0C"},
+        {"-_.*", "-_.*"},
+        {"~", "%7E"},
+        {"/?#%", "%2F%3F%23%25"},
+        {"", ""},
+        {"\n", "%0A"},
     };
     for (const auto& c : cases) {
         INFO(c.in);
@@ -103,8 +111,9 @@ TEST_CASE("valid boundary values are accepted", "[payload]") {
     params.set(Param::field2, "日本語");
     params.set(Param::created_at, "2014-12-31 23:59:59");
     CHECK(params.get(Param::field2) == "日本語");
-    for (const std::string time : {"2024-02-29", "2014-12-31T23:59:59Z", "2014-12-31T23:59:59.123+05:30",
-                                   "2014-12-31T23:59-0800", "2016-12-31T23:59:60Z"}) {
+    for (const std::string time :
+         {"2024-02-29", "2014-12-31T23:59:59Z", "2014-12-31T23:59:59.123+05:30",
+          "2014-12-31T23:59-0800", "2016-12-31T23:59:60Z"}) {
         INFO(time);
         CHECK(is_iso8601(time));
     }
@@ -114,6 +123,8 @@ TEST_CASE("encode_form refuses an empty entry and one over 3000 bytes", "[payloa
     FeedParams empty;
     CHECK_THAT(usage_message([&] { encode_form(empty); }), Catch::Contains("nothing to publish"));
     FeedParams big;
-    for (int i = 0; i < 8; ++i) big.set(static_cast<Param>(i), std::string(130, '&'));  // 3 bytes each encoded
-    CHECK_THAT(usage_message([&] { encode_form(big); }), Catch::Contains("ThingSpeak allows at most 3000"));
+    for (int i = 0; i < 8; ++i)
+        big.set(static_cast<Param>(i), std::string(130, '&'));  // 3 bytes each encoded
+    CHECK_THAT(usage_message([&] { encode_form(big); }),
+               Catch::Contains("ThingSpeak allows at most 3000"));
 }

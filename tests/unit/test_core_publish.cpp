@@ -45,9 +45,11 @@ TEST_CASE("one-shot messages are published in order", "[publish]") {
     CHECK(report.sent == 2);
 }
 
-TEST_CASE("a line stream publishes each entry, skips blank and bad lines with their numbers", "[publish]") {
+TEST_CASE("a line stream publishes each entry, skips blank and bad lines with their numbers",
+          "[publish]") {
     Rig rig;
-    const auto report = rig.run(entry_stream(), {"1,2", "", "field9=1", "status=ok", "{\"field3\": 3}", "7"});
+    const auto report =
+        rig.run(entry_stream(), {"1,2", "", "field9=1", "status=ok", "{\"field3\": 3}", "7"});
     REQUIRE(rig.session.published.size() == 4);
     CHECK(rig.session.published[0].payload == "field1=1&field2=2");
     CHECK(rig.session.published[1].payload == "status=ok");
@@ -57,7 +59,8 @@ TEST_CASE("a line stream publishes each entry, skips blank and bad lines with th
     CHECK(report.sent == 4);
     CHECK(report.skipped == 1);
     REQUIRE(rig.diagnostics.warnings.size() == 1);
-    CHECK_THAT(rig.diagnostics.warnings[0], Catch::StartsWith("stdin line 3 skipped: unknown parameter 'field9'"));
+    CHECK_THAT(rig.diagnostics.warnings[0],
+               Catch::StartsWith("stdin line 3 skipped: unknown parameter 'field9'"));
 }
 
 TEST_CASE("strict mode makes a bad line fatal with exit 2", "[publish]") {

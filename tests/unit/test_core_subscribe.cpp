@@ -10,7 +10,7 @@ using namespace tsmqtt::testing;
 namespace {
 
 class StringOutput final : public Output {
-public:
+  public:
     bool write(std::string_view text) override {
         if (closed_after && writes >= *closed_after) return false;
         ++writes;
@@ -24,7 +24,7 @@ public:
 
 // The fake clock advances on every poll so --timeout can elapse.
 class TickingClock final : public MonotonicClock {
-public:
+  public:
     time_point now() const override {
         current += std::chrono::milliseconds(100);
         return current;
@@ -67,7 +67,8 @@ TEST_CASE("updates are written with a CSV header, and --count ends the run", "[s
     rig.session.add_message("channels/7/subscribe", kEntry);
     CHECK(rig.run(plan_for(2)) == ExitCode::ok);
     CHECK(rig.out.text_ ==
-          "created_at,channel_id,entry_id,field1,field2,field3,field4,field5,field6,field7,field8,latitude,longitude,"
+          "created_at,channel_id,entry_id,field1,field2,field3,field4,field5,field6,field7,field8,"
+          "latitude,longitude,"
           "elevation,status\n"
           "2021-12-11T05:35:31Z,7,797,,21,,,,,,,,,,\n"
           "2021-12-11T05:35:31Z,7,797,,21,,,,,,,,,,\n");
@@ -80,7 +81,8 @@ TEST_CASE("a malformed message is reported and skipped, never fatal", "[subscrib
     rig.session.add_message("channels/7/subscribe", kEntry);
     CHECK(rig.run(plan_for(1)) == ExitCode::ok);
     REQUIRE(rig.diagnostics.warnings.size() == 1);
-    CHECK_THAT(rig.diagnostics.warnings[0], Catch::StartsWith("skipped a malformed message on 'channels/7/subscribe'"));
+    CHECK_THAT(rig.diagnostics.warnings[0],
+               Catch::StartsWith("skipped a malformed message on 'channels/7/subscribe'"));
     CHECK_THAT(rig.out.text_, Catch::EndsWith("797,,21,,,,,,,,,,\n"));
 }
 
@@ -114,7 +116,8 @@ TEST_CASE("after a reconnect the subscriptions are made again", "[subscribe]") {
     REQUIRE(rig.session.subscriptions.size() == 1);
     CHECK(rig.session.subscriptions[0] == std::vector<std::string>{"channels/7/subscribe"});
     REQUIRE(rig.diagnostics.warnings.size() == 2);
-    CHECK(rig.diagnostics.warnings[0] == "connection to the broker lost (broker went away); reconnecting");
+    CHECK(rig.diagnostics.warnings[0] ==
+          "connection to the broker lost (broker went away); reconnecting");
     CHECK(rig.diagnostics.warnings[1] == "reconnected to the broker and subscribed again");
 }
 
@@ -136,13 +139,16 @@ TEST_CASE("with reconnecting off a lost connection is exit 3", "[subscribe]") {
 
 TEST_CASE("messages are classified by topic", "[subscribe]") {
     const auto now = std::chrono::system_clock::now();
-    const auto field = to_update({"channels/7/subscribe/fields/field3", "12.5", 0, false}, false, now);
+    const auto field =
+        to_update({"channels/7/subscribe/fields/field3", "12.5", 0, false}, false, now);
     REQUIRE(std::holds_alternative<FieldUpdate>(field));
     CHECK(std::get<FieldUpdate>(field).field == 3);
     CHECK(std::get<FieldUpdate>(field).channel_id == 7);
-    const auto channel = to_update({"channels/7/subscribe", R"({"field1":"1"})", 0, false}, false, now);
+    const auto channel =
+        to_update({"channels/7/subscribe", R"({"field1":"1"})", 0, false}, false, now);
     REQUIRE(std::holds_alternative<ChannelUpdate>(channel));
-    CHECK(std::get<ChannelUpdate>(channel).entry.channel_id == 7u);  // taken from the topic when missing
+    CHECK(std::get<ChannelUpdate>(channel).entry.channel_id ==
+          7u);  // taken from the topic when missing
     const auto raw = to_update({"channels/7/subscribe", "x", 1, true}, true, now);
     REQUIRE(std::holds_alternative<RawUpdate>(raw));
     CHECK(std::get<RawUpdate>(raw).qos == 1);
@@ -151,31 +157,36 @@ TEST_CASE("messages are classified by topic", "[subscribe]") {
 
 TEST_CASE("legacy topics with a read key are classified too", "[subscribe]") {
     const auto now = std::chrono::system_clock::now();
-    const auto channel = to_update({"channels/7/subscribe/json/READKEY", R"({"field2":"5"})", 0, false}, false, now);
+    const auto channel =
+        to_update({"channels/7/subscribe/json/READKEY", R"({"field2":"5"})", 0, false}, false, now);
     REQUIRE(std::holds_alternative<ChannelUpdate>(channel));
     CHECK(std::get<ChannelUpdate>(channel).entry.fields[1] == "5");
-    const auto field = to_update({"channels/7/subscribe/fields/field8/READKEY", "v", 0, false}, false, now);
+    const auto field =
+        to_update({"channels/7/subscribe/fields/field8/READKEY", "v", 0, false}, false, now);
     REQUIRE(std::holds_alternative<FieldUpdate>(field));
     CHECK(std::get<FieldUpdate>(field).field == 8);
 }
 
 TEST_CASE("a topic that is neither feed is refused unless raw", "[subscribe]") {
     const auto now = std::chrono::system_clock::now();
-    for (const char* topic : {"channels/7/subscribe/fields/field9", "channels/7/subscribe/fields/status",
-                              "channels/7/subscribe/fields/field10", "sensors/kitchen"}) {
+    for (const char* topic :
+         {"channels/7/subscribe/fields/field9", "channels/7/subscribe/fields/status",
+          "channels/7/subscribe/fields/field10", "sensors/kitchen"}) {
         CAPTURE(topic);
         try {
             to_update({topic, "1", 0, false}, false, now);
             FAIL("no error");
         } catch (const Error& e) {
             CHECK(e.code() == ExitCode::usage);
-            CHECK(std::string(e.what()) == "the topic is neither a ThingSpeak channel feed nor a field feed");
+            CHECK(std::string(e.what()) ==
+                  "the topic is neither a ThingSpeak channel feed nor a field feed");
         }
         CHECK(std::holds_alternative<RawUpdate>(to_update({topic, "1", 0, false}, true, now)));
     }
 }
 
-TEST_CASE("a stray topic under fields/+ is skipped, so CSV rows keep the header's columns", "[subscribe]") {
+TEST_CASE("a stray topic under fields/+ is skipped, so CSV rows keep the header's columns",
+          "[subscribe]") {
     Rig rig;
     rig.session.add_message("channels/7/subscribe/fields/field9", "9");
     rig.session.add_message("channels/7/subscribe/fields/field2", "2");
@@ -185,7 +196,8 @@ TEST_CASE("a stray topic under fields/+ is skipped, so CSV rows keep the header'
     CHECK(rig.run(plan) == ExitCode::ok);
     REQUIRE(rig.diagnostics.warnings.size() == 1);
     CHECK(rig.diagnostics.warnings[0] ==
-          "skipped a malformed message on 'channels/7/subscribe/fields/field9': the topic is neither a ThingSpeak "
+          "skipped a malformed message on 'channels/7/subscribe/fields/field9': the topic is "
+          "neither a ThingSpeak "
           "channel feed nor a field feed");
     CHECK_THAT(rig.out.text_, Catch::StartsWith("received_at,channel_id,field,value\n"));
     CHECK_THAT(rig.out.text_, Catch::EndsWith(",7,2,2\n"));
@@ -195,10 +207,12 @@ namespace {
 
 // The fake session, with subscribe failures scripted: each call takes the next error, if any.
 class FailingSubscribes final : public Session {
-public:
+  public:
     explicit FailingSubscribes(FakeSession& inner) : inner_(inner) {}
     void connect() override { inner_.connect(); }
-    void publish(const std::string& t, const std::string& p, int q, bool r) override { inner_.publish(t, p, q, r); }
+    void publish(const std::string& t, const std::string& p, int q, bool r) override {
+        inner_.publish(t, p, q, r);
+    }
     std::size_t flush(std::chrono::steady_clock::time_point d) override { return inner_.flush(d); }
     void subscribe(const std::vector<std::string>& filters, int qos) override {
         inner_.subscribe(filters, qos);
@@ -213,7 +227,7 @@ public:
     void disconnect() override { inner_.disconnect(); }
     std::deque<Error> errors;
 
-private:
+  private:
     FakeSession& inner_;
 };
 
@@ -228,7 +242,8 @@ SessionEvent connection_event(SessionEvent::Kind kind) {
 TEST_CASE("a connection lost again before the SUBACK waits for the next reconnect", "[subscribe]") {
     Rig rig;
     FailingSubscribes session(rig.session);
-    session.errors.emplace_back(ExitCode::network, "subscribe failed: the connection was lost before the broker answered");
+    session.errors.emplace_back(
+        ExitCode::network, "subscribe failed: the connection was lost before the broker answered");
     rig.session.events.push_back(connection_event(SessionEvent::Kind::connection_lost));
     rig.session.events.push_back(connection_event(SessionEvent::Kind::reconnected));
     rig.session.events.push_back(connection_event(SessionEvent::Kind::connection_lost));
@@ -238,12 +253,13 @@ TEST_CASE("a connection lost again before the SUBACK waits for the next reconnec
     options.format = Format::csv;
     options.header = false;
     const auto formatter = make_formatter(options);
-    CHECK(run_subscribe(session, plan_for(1), *formatter, rig.out, rig.clock, rig.diagnostics, rig.stop) ==
-          ExitCode::ok);
+    CHECK(run_subscribe(session, plan_for(1), *formatter, rig.out, rig.clock, rig.diagnostics,
+                        rig.stop) == ExitCode::ok);
     CHECK(rig.session.subscriptions.size() == 2);
     REQUIRE(rig.diagnostics.warnings.size() == 4);
     CHECK(rig.diagnostics.warnings[1] ==
-          "reconnected to the broker, but subscribe failed: the connection was lost before the broker answered");
+          "reconnected to the broker, but subscribe failed: the connection was lost before the "
+          "broker answered");
     CHECK(rig.diagnostics.warnings[3] == "reconnected to the broker and subscribed again");
     CHECK(rig.out.text_ == "2021-12-11T05:35:31Z,7,797,,21,,,,,,,,,,\n");
 }
@@ -251,12 +267,14 @@ TEST_CASE("a connection lost again before the SUBACK waits for the next reconnec
 TEST_CASE("a subscription refused after a reconnect still ends the run", "[subscribe]") {
     Rig rig;
     FailingSubscribes session(rig.session);
-    session.errors.emplace_back(ExitCode::auth, "the broker refused the subscription to 'channels/7/subscribe'");
+    session.errors.emplace_back(ExitCode::auth,
+                                "the broker refused the subscription to 'channels/7/subscribe'");
     rig.session.events.push_back(connection_event(SessionEvent::Kind::connection_lost));
     rig.session.events.push_back(connection_event(SessionEvent::Kind::reconnected));
     const auto formatter = make_formatter(FormatOptions{});
     try {
-        run_subscribe(session, plan_for(1), *formatter, rig.out, rig.clock, rig.diagnostics, rig.stop);
+        run_subscribe(session, plan_for(1), *formatter, rig.out, rig.clock, rig.diagnostics,
+                      rig.stop);
         FAIL("no error");
     } catch (const Error& e) {
         CHECK(e.code() == ExitCode::auth);
@@ -269,8 +287,9 @@ TEST_CASE("a stop signal ends the run between events", "[subscribe]") {
     rig.session.add_message("channels/7/subscribe", kEntry);
     CHECK(rig.run(plan_for(1)) == ExitCode::ok);
     CHECK(rig.session.events.size() == 1);  // nothing read once the signal came
-    CHECK(rig.out.text_ == "created_at,channel_id,entry_id,field1,field2,field3,field4,field5,field6,field7,field8,"
-                           "latitude,longitude,elevation,status\n");
+    CHECK(rig.out.text_ ==
+          "created_at,channel_id,entry_id,field1,field2,field3,field4,field5,field6,field7,field8,"
+          "latitude,longitude,elevation,status\n");
 }
 
 TEST_CASE("a legacy read key is masked in the topics written out", "[subscribe]") {

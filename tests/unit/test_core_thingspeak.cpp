@@ -10,12 +10,14 @@ TEST_CASE("topics follow thingspeak-mqtt.md", "[thingspeak]") {
     CHECK(publish_topic(ch) == "channels/1587079/publish");
     CHECK(publish_topic(ch, "KEY") == "channels/1587079/publish/KEY");
     CHECK(publish_field_topic(ch, FieldNumber{3}) == "channels/1587079/publish/fields/field3");
-    CHECK(publish_field_topic(ch, FieldNumber{3}, "K") == "channels/1587079/publish/fields/field3/K");
+    CHECK(publish_field_topic(ch, FieldNumber{3}, "K") ==
+          "channels/1587079/publish/fields/field3/K");
     CHECK(subscribe_topic(ch) == "channels/1587079/subscribe");
     CHECK(subscribe_topic(ch, "R") == "channels/1587079/subscribe/json/R");
     CHECK(subscribe_field_topic(ch, FieldNumber{8}) == "channels/1587079/subscribe/fields/field8");
     CHECK(subscribe_field_topic(ch, std::nullopt) == "channels/1587079/subscribe/fields/+");
-    CHECK(subscribe_field_topic(ch, FieldNumber{1}, "R") == "channels/1587079/subscribe/fields/field1/R");
+    CHECK(subscribe_field_topic(ch, FieldNumber{1}, "R") ==
+          "channels/1587079/subscribe/fields/field1/R");
 }
 
 TEST_CASE("subscribe topics are classified", "[thingspeak]") {
@@ -57,7 +59,8 @@ TEST_CASE("channel IDs, field numbers and parameter names are parsed at the edge
     CHECK(parse_field_number("1").value == 1);
     for (const std::string bad : {"0", "9", "field", "field10", "x"}) {
         INFO(bad);
-        CHECK_THROWS_WITH(parse_field_number(bad), Catch::Contains("expected a field number from 1 to 8"));
+        CHECK_THROWS_WITH(parse_field_number(bad),
+                          Catch::Contains("expected a field number from 1 to 8"));
     }
     CHECK(parse_param("long") == Param::long_);
     CHECK(parse_param("latitude") == Param::lat);

@@ -87,7 +87,8 @@ TEST_CASE("text: network text is escaped only when asked", "[format][text]") {
     CHECK(text(channel) == "\x1b[2J2021  1587079  #797  field2=a\\x0Ab  status=\xC2\x9B[31m\\\n");
     // Without escaping, only line breaks are shown as escapes: one update, one line.
     CHECK(text(raw) == "2021-12-11T05:36:39Z  top\x1bic  pay\\x0Dload\xFF\n");
-    CHECK(text(RawUpdate{"t", "a\nb", 0, false, kReceived}) == "2021-12-11T05:36:39Z  t  a\\x0Ab\n");
+    CHECK(text(RawUpdate{"t", "a\nb", 0, false, kReceived}) ==
+          "2021-12-11T05:36:39Z  t  a\\x0Ab\n");
     CHECK(text(field_update(1, "\x07")) == "2021-12-11T05:36:39Z  1587079  field1=\x07\n");
 
     FormatOptions escaping;

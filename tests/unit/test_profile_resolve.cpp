@@ -45,7 +45,8 @@ std::string source_of(const Settings& settings, std::string_view key) {
 
 }  // namespace
 
-TEST_CASE("the --profile option beats TSMQTT_PROFILE, which beats the default profile", "[resolve]") {
+TEST_CASE("the --profile option beats TSMQTT_PROFILE, which beats the default profile",
+          "[resolve]") {
     const std::optional<std::string> store_default = "home";
     const auto with_env = env_of({{"TSMQTT_PROFILE", "work"}});
     const auto no_env = env_of({});

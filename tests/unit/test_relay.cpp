@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <nlohmann/json.hpp>
 
 #include "relay_core.hpp"
@@ -10,21 +9,24 @@ using nlohmann::json;
 
 namespace {
 
-const auto kWhen = std::chrono::system_clock::time_point(std::chrono::seconds(1639200931));  // 2021-12-11T05:35:31Z
+const auto kWhen = std::chrono::system_clock::time_point(
+    std::chrono::seconds(1639200931));  // 2021-12-11T05:35:31Z
 const auto kStart = std::chrono::steady_clock::time_point(std::chrono::seconds(50));
 
 }  // namespace
 
 TEST_CASE("the relay republishes an entry as ThingSpeak's feed JSON and field values", "[relay]") {
     Relay relay;
-    const auto out = relay.handle("channels/1587079/publish", "field2=21&status=hello+world", kWhen, kStart);
+    const auto out =
+        relay.handle("channels/1587079/publish", "field2=21&status=hello+world", kWhen, kStart);
     REQUIRE(out.dropped.empty());
     REQUIRE(out.messages.size() == 2);
     CHECK(out.messages[0].topic == "channels/1587079/subscribe");
-    CHECK(out.messages[0].payload ==
-          R"({"channel_id":1587079,"created_at":"2021-12-11T05:35:31Z","entry_id":1,"field1":null,"field2":"21",)"
-          R"("field3":null,"field4":null,"field5":null,"field6":null,"field7":null,"field8":null,)"
-          R"("latitude":null,"longitude":null,"elevation":null,"status":"hello world"})");
+    CHECK(
+        out.messages[0].payload ==
+        R"({"channel_id":1587079,"created_at":"2021-12-11T05:35:31Z","entry_id":1,"field1":null,"field2":"21",)"
+        R"("field3":null,"field4":null,"field5":null,"field6":null,"field7":null,"field8":null,)"
+        R"("latitude":null,"longitude":null,"elevation":null,"status":"hello world"})");
     CHECK(out.messages[1].topic == "channels/1587079/subscribe/fields/field2");
     CHECK(out.messages[1].payload == "21");
 }
@@ -32,7 +34,8 @@ TEST_CASE("the relay republishes an entry as ThingSpeak's feed JSON and field va
 TEST_CASE("entry IDs count per channel and created_at is kept when given", "[relay]") {
     Relay relay;
     relay.handle("channels/1/publish", "field1=1", kWhen, kStart);
-    const auto second = relay.handle("channels/1/publish", "field1=2&created_at=2014-12-31+23%3A59%3A59", kWhen, kStart);
+    const auto second = relay.handle("channels/1/publish",
+                                     "field1=2&created_at=2014-12-31+23%3A59%3A59", kWhen, kStart);
     const auto other = relay.handle("channels/2/publish/fields/field4", "x y", kWhen, kStart);
     const auto entry = json::parse(second.messages[0].payload);
     CHECK(entry["entry_id"] == 2);
@@ -73,7 +76,8 @@ TEST_CASE("the relay drops what ThingSpeak would drop", "[relay]") {
 
 TEST_CASE("legacy write and read keys", "[relay]") {
     Relay relay({{9, ChannelRules{{}, "WKEY", "RKEY"}}});
-    CHECK(relay.handle("channels/9/publish", "field1=1", kWhen, kStart).dropped == "write key does not match");
+    CHECK(relay.handle("channels/9/publish", "field1=1", kWhen, kStart).dropped ==
+          "write key does not match");
     const auto out = relay.handle("channels/9/publish/WKEY", "field1=1", kWhen, kStart);
     REQUIRE(out.messages.size() == 4);
     CHECK(out.messages[1].topic == "channels/9/subscribe/json/RKEY");
@@ -85,9 +89,10 @@ TEST_CASE("legacy write and read keys", "[relay]") {
 TEST_CASE("updates faster than the channel's interval are dropped silently", "[relay]") {
     Relay relay({{3, ChannelRules{std::chrono::seconds(15), {}, {}}}});
     CHECK(relay.handle("channels/3/publish", "field1=1", kWhen, kStart).dropped.empty());
-    CHECK(relay.handle("channels/3/publish", "field1=2", kWhen, kStart + std::chrono::seconds(14)).dropped ==
-          "faster than the channel's update interval");
-    const auto third = relay.handle("channels/3/publish", "field1=3", kWhen, kStart + std::chrono::seconds(15));
+    CHECK(relay.handle("channels/3/publish", "field1=2", kWhen, kStart + std::chrono::seconds(14))
+              .dropped == "faster than the channel's update interval");
+    const auto third =
+        relay.handle("channels/3/publish", "field1=3", kWhen, kStart + std::chrono::seconds(15));
     REQUIRE(third.dropped.empty());
     CHECK(json::parse(third.messages[0].payload)["entry_id"] == 2);
 }
@@ -95,5 +100,6 @@ TEST_CASE("updates faster than the channel's interval are dropped silently", "[r
 TEST_CASE("a relay limited to some channels leaves the others alone", "[relay]") {
     Relay relay({}, {5});
     CHECK(relay.handle("channels/5/publish", "field1=1", kWhen, kStart).dropped.empty());
-    CHECK(relay.handle("channels/6/publish", "field1=1", kWhen, kStart).dropped == "channel not handled by this relay");
+    CHECK(relay.handle("channels/6/publish", "field1=1", kWhen, kStart).dropped ==
+          "channel not handled by this relay");
 }
