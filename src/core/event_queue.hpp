@@ -52,10 +52,11 @@ class EventQueue {
     std::mutex mutex_;
     std::condition_variable ready_;      // incoming_ is no longer empty
     std::condition_variable room_;       // incoming_ has room again, or waiting is off
-    std::deque<SessionEvent> incoming_;  // guarded by mutex_, as are the three below
+    std::deque<SessionEvent> incoming_;  // guarded by mutex_, as are the four below
     std::size_t incoming_bytes_ = 0;
     bool back_pressure_ = true;
     bool closed_ = false;
+    bool writer_asleep_ = false;      // waiting to be woken, its naps over
     std::deque<SessionEvent> taken_;  // the writer's own
 };
 
