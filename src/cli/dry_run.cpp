@@ -6,11 +6,10 @@
 
 namespace tsmqtt::cli {
 
-void DryRunSession::publish(const std::string& topic, const std::string& payload, int qos,
-                            bool retain) {
-    out_.write(fmt::format("publish {} qos {}{}: {}\n", escape_for_terminal(redact_output(topic)),
-                           qos, retain ? " retain" : "",
-                           escape_for_terminal(redact_output(payload))));
+void DryRunSession::publish(const OutgoingMessage& message) {
+    out_.write(fmt::format(
+        "publish {} qos {}{}: {}\n", escape_for_terminal(redact_output(message.topic)), message.qos,
+        message.retain ? " retain" : "", escape_for_terminal(redact_output(message.payload))));
 }
 
 void DryRunSession::subscribe(const std::vector<std::string>& filters, int qos) {

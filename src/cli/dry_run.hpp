@@ -11,8 +11,7 @@ class DryRunSession final : public Session {
   public:
     explicit DryRunSession(Output& out) : out_(out) {}
     void connect() override {}
-    void publish(const std::string& topic, const std::string& payload, int qos,
-                 bool retain) override;
+    void publish(const OutgoingMessage& message) override;
     std::size_t flush(std::chrono::steady_clock::time_point) override { return 0; }
     void subscribe(const std::vector<std::string>& filters, int qos) override;
     std::optional<SessionEvent> next_event(std::chrono::steady_clock::time_point) override {

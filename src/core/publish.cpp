@@ -20,7 +20,7 @@ class Publisher {
         if (plan_.interval.count() > 0 && report_.sent > 0) {
             if (!clock_.sleep_until(last_sent_ + plan_.interval, stop_)) return false;
         }
-        session_.publish(topic, payload, plan_.qos, plan_.retain);
+        session_.publish({topic, payload, plan_.qos, plan_.retain, plan_.properties});
         last_sent_ = clock_.now();
         ++report_.sent;
         if (report_.sent % 1000 == 0 || plan_.interval.count() > 0) show_progress();

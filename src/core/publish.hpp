@@ -11,20 +11,17 @@
 
 namespace tsmqtt {
 
-struct OutgoingMessage {
-    std::string topic;
-    std::string payload;
-};
-
 struct PublishPlan {
     enum class Stream { none, entries, raw_lines };
-    std::vector<OutgoingMessage> messages;  // sent first, in order
+    std::vector<OutgoingMessage> messages;  // sent first, in order (topic and payload; the
+                                            // plan's qos, retain and properties apply)
     Stream stream = Stream::none;
     std::string stream_topic;  // topic of every streamed message
     ColumnMap columns = default_columns();
     bool header_sets_columns = true;  // a CSV header row as line 1 names the columns (no --columns)
     int qos = 0;
     bool retain = false;
+    MessageProperties properties;
     bool strict = false;                    // a bad input line ends the run with exit 2
     std::chrono::milliseconds interval{0};  // at least this long between messages
 };

@@ -2,11 +2,39 @@
 // The broker connection as the core sees it. PahoSession implements it over Paho; unit tests
 // use a fake. Every method may throw Error carrying the exit status of CLI.md.
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tsmqtt {
+
+// MQTT 5 message properties (ignored under 3.1.1). Empty members are not sent.
+struct MessageProperties {
+    std::vector<std::pair<std::string, std::string>> user;  // --user-property KEY=VALUE, in order
+    std::string content_type;
+    std::optional<std::uint32_t> message_expiry;  // seconds
+    std::string response_topic;
+    std::optional<std::string> correlation_data;  // any bytes
+    bool operator==(const MessageProperties&) const = default;
+};
+
+struct OutgoingMessage {
+    OutgoingMessage() = default;
+    OutgoingMessage(std::string topic_, std::string payload_, int qos_ = 0, bool retain_ = false,
+                    MessageProperties properties_ = {})
+        : topic(std::move(topic_)),
+          payload(std::move(payload_)),
+          qos(qos_),
+          retain(retain_),
+          properties(std::move(properties_)) {}
+    std::string topic;
+    std::string payload;
+    int qos = 0;
+    bool retain = false;
+    MessageProperties properties;
+};
 
 struct IncomingMessage {
     std::string topic;
@@ -31,8 +59,7 @@ class Session {
 
     // Queues one message. Blocks while the window of undelivered messages is full (so a fast
     // producer is slowed down, never dropped), including while reconnecting.
-    virtual void publish(const std::string& topic, const std::string& payload, int qos,
-                         bool retain) = 0;
+    virtual void publish(const OutgoingMessage& message) = 0;
 
     // Waits until everything queued is delivered (QoS 0: written to the network; QoS 1/2:
     // acknowledged) or the deadline passes. Returns how many messages remain undelivered.

@@ -155,8 +155,7 @@ class PahoSession final : public Session {
         }
     }
 
-    void publish(const std::string& topic, const std::string& payload, int qos,
-                 bool retain) override {
+    void publish(const OutgoingMessage& message) override {
         if (tokens_.size() >= options_.window) {
             if (!flooded_) {
                 flooded_ = true;
@@ -166,8 +165,9 @@ class PahoSession final : public Session {
         }
         for (;;) {
             try {
-                tokens_.push_back(
-                    client_->publish(topic, payload.data(), payload.size(), qos, retain));
+                tokens_.push_back(client_->publish(message.topic, message.payload.data(),
+                                                   message.payload.size(), message.qos,
+                                                   message.retain));
                 return;
             } catch (const mqtt::exception& e) {
                 if (e.get_return_code() != MQTTASYNC_MAX_BUFFERED_MESSAGES || tokens_.empty()) {

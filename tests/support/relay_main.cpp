@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
                 continue;
             }
             for (const auto& out : outcome.messages)
-                session->publish(out.topic, out.payload, 0, false);
+                session->publish({out.topic, out.payload});
             if (verbose)
                 std::cerr << "relay: " << message.topic << " -> "
                           << outcome.messages.front().payload << std::endl;

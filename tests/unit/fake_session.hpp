@@ -17,9 +17,8 @@ struct Published {
 class FakeSession final : public Session {
   public:
     void connect() override { ++connects; }
-    void publish(const std::string& topic, const std::string& payload, int qos,
-                 bool retain) override {
-        published.push_back({topic, payload, qos, retain});
+    void publish(const OutgoingMessage& message) override {
+        published.push_back({message.topic, message.payload, message.qos, message.retain});
     }
     std::size_t flush(std::chrono::steady_clock::time_point) override { return undelivered; }
     void subscribe(const std::vector<std::string>& filters, int qos) override {

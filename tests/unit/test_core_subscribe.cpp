@@ -210,9 +210,7 @@ class FailingSubscribes final : public Session {
   public:
     explicit FailingSubscribes(FakeSession& inner) : inner_(inner) {}
     void connect() override { inner_.connect(); }
-    void publish(const std::string& t, const std::string& p, int q, bool r) override {
-        inner_.publish(t, p, q, r);
-    }
+    void publish(const OutgoingMessage& message) override { inner_.publish(message); }
     std::size_t flush(std::chrono::steady_clock::time_point d) override { return inner_.flush(d); }
     void subscribe(const std::vector<std::string>& filters, int qos) override {
         inner_.subscribe(filters, qos);
