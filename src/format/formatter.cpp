@@ -25,7 +25,8 @@ Format parse_format(std::string_view name) {
     if (name == "text") return Format::text;
     if (name == "csv") return Format::csv;
     if (name == "json") return Format::json;
-    usage_error(fmt::format("invalid --format '{}': expected text, csv or json", name));
+    if (name == "payload") return Format::payload;
+    usage_error(fmt::format("invalid --format '{}': expected text, csv, json or payload", name));
 }
 
 std::unique_ptr<Formatter> make_formatter(const FormatOptions& options) {
@@ -34,6 +35,10 @@ std::unique_ptr<Formatter> make_formatter(const FormatOptions& options) {
             return make_csv_formatter(options);
         case Format::json:
             return make_json_formatter();
+        case Format::payload:
+            return make_payload_formatter(options);
+        case Format::templated:
+            return make_template_formatter(options);
         case Format::text:
             break;
     }

@@ -9,7 +9,8 @@
 
 namespace tsmqtt {
 
-enum class Format { text, csv, json };
+// templated: --template, which names no --format of its own.
+enum class Format { text, csv, json, payload, templated };
 Format parse_format(std::string_view name);  // throws Error(usage)
 
 struct FormatOptions {
@@ -17,7 +18,8 @@ struct FormatOptions {
     bool header = true;                 // csv: write the header row
     bool color = false;                 // text: ANSI colour
     bool escape_controls = false;       // text/csv: show control characters as \xNN (terminal)
-    std::map<int, std::string> labels;  // field number -> name, text format
+    std::map<int, std::string> labels;  // field number -> name, text format and CSV header
+    std::string template_text;          // templated: the --template string
 };
 
 class Formatter {
@@ -30,6 +32,7 @@ class Formatter {
     virtual std::string format(const Update& update) const = 0;
 };
 
+// Throws Error(usage) for a --template that names an unknown field or is not fmt syntax.
 std::unique_ptr<Formatter> make_formatter(const FormatOptions& options);
 
 // ISO 8601 UTC with seconds: 2021-12-11T05:35:31Z.

@@ -9,5 +9,7 @@ namespace tsmqtt {
 std::unique_ptr<Formatter> make_text_formatter(const FormatOptions& options);
 std::unique_ptr<Formatter> make_csv_formatter(const FormatOptions& options);
 std::unique_ptr<Formatter> make_json_formatter();
+std::unique_ptr<Formatter> make_payload_formatter(const FormatOptions& options);
+std::unique_ptr<Formatter> make_template_formatter(const FormatOptions& options);
 
 }  // namespace tsmqtt
