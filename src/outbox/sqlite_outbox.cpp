@@ -159,8 +159,9 @@ class SqliteOutbox final : public Outbox {
             "channel, created_at, accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
         count_ = db_.prepare("SELECT count(*) FROM messages");
         next_ = db_.prepare(
-            fmt::format("SELECT {} FROM messages WHERE destination = ? ORDER BY id LIMIT ?",
-                        kMessageColumns)
+            fmt::format(
+                "SELECT {} FROM messages WHERE destination = ? AND id > ? ORDER BY id LIMIT ?",
+                kMessageColumns)
                 .c_str());
         delete_ = db_.prepare("DELETE FROM messages WHERE id = ?");
     }
@@ -227,9 +228,10 @@ class SqliteOutbox final : public Outbox {
         remove.bind(1, destination).bind(2, token_).run();
     }
 
-    std::vector<OutboxMessage> next(const std::string& destination, std::size_t limit) override {
+    std::vector<OutboxMessage> next(const std::string& destination, std::int64_t after,
+                                    std::size_t limit) override {
         next_.reset();
-        next_.bind(1, destination).bind(2, static_cast<std::int64_t>(limit));
+        next_.bind(1, destination).bind(2, after).bind(3, static_cast<std::int64_t>(limit));
         auto messages = read_messages(next_);
         next_.reset();
         return messages;

@@ -114,7 +114,7 @@ TEST_CASE("outbox: messages of a destination leave in the order accepted, all fi
     CHECK(first[0].id < first[1].id);
     CHECK(first[0].accepted_at >= before - 1ms);
 
-    const auto a = outbox->next("mqtt://a:1883", 10);
+    const auto a = outbox->next("mqtt://a:1883", 0, 10);
     REQUIRE(payloads(a) == std::vector<std::string>{"a1", std::string("x\0y", 3), "a3"});
     CHECK(a[0].id < a[1].id);
     CHECK(a[1].id < a[2].id);
@@ -125,8 +125,8 @@ TEST_CASE("outbox: messages of a destination leave in the order accepted, all fi
     CHECK(a[1].channel == std::optional<std::uint64_t>{1587079});
     CHECK(a[1].created_at == "2026-12-02T04:00:00Z");
     CHECK_FALSE(a[0].channel.has_value());
-    CHECK(payloads(outbox->next("mqtt://b:1883", 10)) == std::vector<std::string>{"b1"});
-    CHECK(payloads(outbox->next("mqtt://a:1883", 2)) ==
+    CHECK(payloads(outbox->next("mqtt://b:1883", 0, 10)) == std::vector<std::string>{"b1"});
+    CHECK(payloads(outbox->next("mqtt://a:1883", 0, 2)) ==
           std::vector<std::string>{"a1", full.message.payload});
 }
 
@@ -138,18 +138,20 @@ TEST_CASE("outbox: a message stays until delivered, even across handles") {
     auto outbox = store.open(file, 100);
     outbox->append({message("d", "1"), message("d", "2"), message("d", "3")});
 
-    const auto taken = outbox->next("d", 2);
+    const auto taken = outbox->next("d", 0, 2);
     // Not yet delivered: the same ones again, as after a crash.
-    CHECK(ids(outbox->next("d", 2)) == ids(taken));
+    CHECK(ids(outbox->next("d", 0, 2)) == ids(taken));
+    // A deliverer with these in flight asks for what follows.
+    CHECK(payloads(outbox->next("d", taken[1].id, 10)) == std::vector<std::string>{"3"});
     outbox->delivered({taken[0].id});
-    CHECK(payloads(outbox->next("d", 10)) == std::vector<std::string>{"2", "3"});
+    CHECK(payloads(outbox->next("d", 0, 10)) == std::vector<std::string>{"2", "3"});
     if (store.shared_between_processes) {
         outbox.reset();
         outbox = store.open(file, 100);
     }
-    CHECK(payloads(outbox->next("d", 10)) == std::vector<std::string>{"2", "3"});
-    outbox->delivered(ids(outbox->next("d", 10)));
-    CHECK(outbox->next("d", 10).empty());
+    CHECK(payloads(outbox->next("d", 0, 10)) == std::vector<std::string>{"2", "3"});
+    outbox->delivered(ids(outbox->next("d", 0, 10)));
+    CHECK(outbox->next("d", 0, 10).empty());
     CHECK(outbox->status().waiting == 0);
 }
 
@@ -162,12 +164,12 @@ TEST_CASE("outbox: a full outbox refuses new messages, all or none, and keeps th
     CHECK(code_of([&] {
               outbox->append({message("d", "3"), message("d", "4")});
           }) == ExitCode::failure);
-    CHECK(payloads(outbox->next("d", 10)) == std::vector<std::string>{"1", "2"});
+    CHECK(payloads(outbox->next("d", 0, 10)) == std::vector<std::string>{"1", "2"});
     outbox->append({message("d", "3")});
     CHECK(code_of([&] { outbox->append({message("d", "4")}); }) == ExitCode::failure);
-    outbox->delivered({outbox->next("d", 1)[0].id});
+    outbox->delivered({outbox->next("d", 0, 1)[0].id});
     outbox->append({message("d", "4")});
-    CHECK(payloads(outbox->next("d", 10)) == std::vector<std::string>{"2", "3", "4"});
+    CHECK(payloads(outbox->next("d", 0, 10)) == std::vector<std::string>{"2", "3", "4"});
 }
 
 TEST_CASE("outbox: one holder of a destination's lease at a time") {
@@ -256,7 +258,7 @@ TEST_CASE("outbox: concurrent appending processes and one deliverer: each messag
     std::size_t total = 0;
     const auto deadline = std::chrono::steady_clock::now() + 60s;
     while (total < kAppenders * kBatches * kBatch && std::chrono::steady_clock::now() < deadline) {
-        const auto batch = deliverer->next("d", 7);
+        const auto batch = deliverer->next("d", 0, 7);
         for (const auto& entry : batch) {
             const auto& text = entry.message.payload;
             const auto colon = text.find(':');
@@ -275,7 +277,7 @@ TEST_CASE("outbox: concurrent appending processes and one deliverer: each messag
         for (std::size_t i = 0; i < expected.size(); ++i) expected[i] = static_cast<int>(i);
         CHECK(numbers == expected);  // in order, none twice, none missing
     }
-    CHECK(deliverer->next("d", 10).empty());
+    CHECK(deliverer->next("d", 0, 10).empty());
 }
 
 TEST_CASE("outbox: when a channel last got an entry is kept per channel") {
