@@ -323,3 +323,17 @@ TEST_CASE("outbox: status counts per destination and channel; list and clear") {
     CHECK(outbox->status().waiting == 0);
     CHECK(outbox->list(10).empty());
 }
+
+TEST_CASE("outbox: ages and the waiting line read as people say them") {
+    CHECK(describe_age(40s) == "40 s");
+    CHECK(describe_age(-3s) == "0 s");
+    CHECK(describe_age(12min) == "12 min");
+    CHECK(describe_age(3h + 5min) == "3 h");
+    CHECK(describe_age(50h) == "2 d");
+    OutboxStatus status;
+    const auto now = WallClock::now();
+    CHECK(describe_waiting(status, now) == "0 waiting");
+    status.waiting = 12;
+    status.per_destination = {{"a", 7, 10, now - 5min}, {"b", std::nullopt, 2, now - 3h}};
+    CHECK(describe_waiting(status, now) == "12 waiting, oldest 3 h");
+}
