@@ -11,5 +11,6 @@ using Runner = std::function<int()>;
 Runner define_publish_command(CLI::App& app);
 Runner define_subscribe_command(CLI::App& app);
 Runner define_profile_command(CLI::App& app);
+Runner define_outbox_command(CLI::App& app);
 
 }  // namespace tsmqtt::cli
