@@ -16,5 +16,6 @@ inline constexpr const char* kFirstSteps =
 Runner define_publish_command(CLI::App& app);
 Runner define_subscribe_command(CLI::App& app);
 Runner define_profile_command(CLI::App& app);
+Runner define_outbox_command(CLI::App& app);
 
 }  // namespace tsmqtt::cli

@@ -44,6 +44,8 @@ constexpr Command kCommands[] = {
      define_subscribe_command},
     {"profile", nullptr, "Manage saved connection profiles (credentials, broker, channel)",
      define_profile_command},
+    {"outbox", nullptr, "Show, deliver or drop the messages waiting in the outbox",
+     define_outbox_command},
 };
 
 bool names(const Command& command, std::string_view word) {
