@@ -4,21 +4,21 @@
 # scripts/check.d/docs.sh fails when the two drift apart.
 
 # Options that take no value; every other option takes one (publish --field takes two).
-_tsmqtt_flags=' -h --help -V --version --insecure --ask-password --no-reconnect -v --verbose '
+_tsmqtt_flags=' --help -V --version --insecure --ask-password --no-reconnect -v --verbose '
 _tsmqtt_flags+=' -q --quiet --dry-run --strict --stdin --stdin-whole -r --retain --no-header --default '
 
-_tsmqtt_connection_options='--url -H --host -p --port -T --transport --ws-path -i --client-id
+_tsmqtt_connection_options='--url -h -H --host -p --port -T --transport --ws-path -i --client-id
  -u --username --cafile --capath --cert --key --insecure --keepalive --connect-timeout
  --mqtt-version'
 _tsmqtt_session_options='--profile --password-file --ask-password --no-reconnect
- -v --verbose -q --quiet --dry-run -h --help'
+ -v --verbose -q --quiet --dry-run --help'
 _tsmqtt_publish_options="-c --channel --status --lat --long --elevation --created-at --field
  --write-key --columns --strict --stdin --interval --flush-timeout -t --topic -m --message
  -f --file --stdin-whole --qos -r --retain $_tsmqtt_connection_options $_tsmqtt_session_options"
 _tsmqtt_subscribe_options="-c --channel --field --read-key --label -t --topic --qos -F --format
- --color --no-header -n --count -W --timeout $_tsmqtt_connection_options $_tsmqtt_session_options"
+ --template --max-size --color --no-header -n --count -W --timeout $_tsmqtt_connection_options $_tsmqtt_session_options"
 _tsmqtt_profile_add_options="-c --channel --write-key --read-key --label --password-file
- --ask-password --default -h --help $_tsmqtt_connection_options"
+ --ask-password --default --help $_tsmqtt_connection_options"
 
 # Saved profile names, read live: `profile list` prints one per line, the default one
 # followed by "  (default)".
@@ -88,7 +88,13 @@ _tsmqtt() {
     if [[ -n $value_of ]]; then
         case $value_of in
             -T | --transport) _tsmqtt_reply 'tcp tls ws wss' ;;
-            -F | --format) _tsmqtt_reply 'text csv json' ;;
+            -F | --format)
+                if [[ $command == subscribe ]]; then
+                    _tsmqtt_reply 'text csv json payload'
+                else
+                    _tsmqtt_reply 'text csv json'
+                fi
+                ;;
             --mqtt-version) _tsmqtt_reply '3.1.1 5' ;;
             --color) _tsmqtt_reply 'auto always never' ;;
             --qos) _tsmqtt_reply '0 1 2' ;;
@@ -109,7 +115,7 @@ _tsmqtt() {
                 _tsmqtt_reply '1= 2= 3= 4= 5= 6= 7= 8='
                 compopt -o nospace
                 ;;
-            -H | --host) _known_hosts_real -- "$cur" ;;
+            -h | -H | --host) _known_hosts_real -- "$cur" ;;
             --cafile | --cert | --key | --password-file | -f | --file) _filedir ;;
             --capath) _filedir -d ;;
             --profile) _tsmqtt_reply "$(_tsmqtt_profiles "$1")" ;;
@@ -119,13 +125,13 @@ _tsmqtt() {
 
     local options=''
     case $command in
-        '') options='-h --help -V --version' ;;
+        '') options='--help -V --version' ;;
         publish) options=$_tsmqtt_publish_options ;;
         subscribe) options=$_tsmqtt_subscribe_options ;;
         profile)
             case $action in
                 add | import) options=$_tsmqtt_profile_add_options ;;
-                *) options='-h --help' ;;
+                *) options='--help' ;;
             esac
             ;;
     esac

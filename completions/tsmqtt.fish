@@ -6,7 +6,7 @@
 # "subscribe", "profile" or "profile ACTION"), how many positionals follow it, and how many
 # values the last option still wants (publish --field N VALUE takes two).
 function __tsmqtt_position
-    set -l flags -h --help -V --version --insecure --ask-password --no-reconnect -v --verbose \
+    set -l flags --help -V --version --insecure --ask-password --no-reconnect -v --verbose \
         -q --quiet --dry-run --strict --stdin --stdin-whole -r --retain --no-header --default
     set -l words (commandline -opc)
     set -e words[1]
@@ -83,7 +83,7 @@ end
 complete -c tsmqtt -f
 
 # tsmqtt
-complete -c tsmqtt -n '__tsmqtt_in ""' -s h -l help -d 'Print help and exit'
+complete -c tsmqtt -n '__tsmqtt_in ""' -l help -d 'Print help and exit'
 complete -c tsmqtt -n '__tsmqtt_in ""' -s V -l version -d 'Print the version and exit'
 complete -c tsmqtt -n '__tsmqtt_in ""' -a publish -d 'Send a channel-feed entry, a field value, or raw MQTT'
 complete -c tsmqtt -n '__tsmqtt_in ""' -a pub -d 'Alias of publish'
@@ -94,7 +94,7 @@ complete -c tsmqtt -n '__tsmqtt_in ""' -a profile -d 'Manage saved connection pr
 # Broker settings: publish, subscribe, profile add, profile import.
 set -l settings '__tsmqtt_in publish subscribe "profile add" "profile import"'
 complete -c tsmqtt -n $settings -l url -x -a 'tcp:// mqtt:// ssl:// tls:// mqtts:// ws:// wss://' -d 'Whole endpoint: SCHEME://HOST[:PORT][/PATH]'
-complete -c tsmqtt -n $settings -s H -l host -x -a '(__fish_print_hostnames)' -d 'Broker host (default mqtt3.thingspeak.com)'
+complete -c tsmqtt -n $settings -s h -s H -l host -x -a '(__fish_print_hostnames)' -d 'Broker host (default mqtt3.thingspeak.com)'
 complete -c tsmqtt -n $settings -s p -l port -x -a '1883 8883 80 443' -d 'Broker port'
 complete -c tsmqtt -n $settings -s T -l transport -x -a 'tcp tls ws wss' -d 'Transport (default tls)'
 complete -c tsmqtt -n $settings -l ws-path -x -a /mqtt -d 'WebSocket path (default /mqtt)'
@@ -118,7 +118,7 @@ complete -c tsmqtt -n $sessions -l no-reconnect -d 'Exit 3 when the connection i
 complete -c tsmqtt -n $sessions -s v -l verbose -d 'More diagnostics on stderr (repeatable)'
 complete -c tsmqtt -n $sessions -s q -l quiet -d 'No diagnostics but errors'
 complete -c tsmqtt -n $sessions -l dry-run -d 'Print what would be sent; connect to nothing'
-complete -c tsmqtt -n $sessions -s h -l help -d 'Print help and exit'
+complete -c tsmqtt -n $sessions -l help -d 'Print help and exit'
 
 # publish
 set -l publish '__tsmqtt_in publish'
@@ -148,17 +148,19 @@ set -l subscribe '__tsmqtt_in subscribe'
 complete -c tsmqtt -n $subscribe -s c -l channel -x -d 'ThingSpeak channel ID (repeatable)'
 complete -c tsmqtt -n $subscribe -l field -x -a '1 2 3 4 5 6 7 8 all' -d 'Field updates: N (1-8) or all (repeatable)'
 complete -c tsmqtt -n $subscribe -l read-key -x -d 'Legacy broker: channel Read API key'
-complete -c tsmqtt -n $subscribe -l label -x -a '1= 2= 3= 4= 5= 6= 7= 8=' -d 'Name a field in text output: N=NAME (repeatable)'
+complete -c tsmqtt -n $subscribe -l label -x -a '1= 2= 3= 4= 5= 6= 7= 8=' -d 'Name a field in text output and the CSV header: N=NAME (repeatable)'
 complete -c tsmqtt -n $subscribe -s t -l topic -x -d 'Subscribe to a raw topic filter (repeatable)'
 complete -c tsmqtt -n $subscribe -l qos -x -a '0 1 2' -d 'QoS (raw MQTT)'
-complete -c tsmqtt -n $subscribe -s F -l format -x -a 'text csv json' -d 'Output format'
+complete -c tsmqtt -n $subscribe -s F -l format -x -a 'text csv json payload' -d 'Output format'
+complete -c tsmqtt -n $subscribe -l template -x -d 'One line per update from named fields, e.g. {topic} {payload}'
+complete -c tsmqtt -n $subscribe -l max-size -x -d 'Skip a message larger than BYTES (default 16M)'
 complete -c tsmqtt -n $subscribe -l color -x -a 'auto always never' -d 'Colour in text output (NO_COLOR honoured)'
 complete -c tsmqtt -n $subscribe -l no-header -d 'CSV without the header row'
 complete -c tsmqtt -n $subscribe -s n -l count -x -d 'Exit 0 after N updates'
 complete -c tsmqtt -n $subscribe -s W -l timeout -x -d 'Exit 6 if --count was not reached after SECS'
 
 # profile
-complete -c tsmqtt -n '__tsmqtt_in profile "profile list" "profile show" "profile remove" "profile default"' -s h -l help -d 'Print help and exit'
+complete -c tsmqtt -n '__tsmqtt_in profile "profile list" "profile show" "profile remove" "profile default"' -l help -d 'Print help and exit'
 complete -c tsmqtt -n '__tsmqtt_in profile' -a list -d 'List the saved profiles'
 complete -c tsmqtt -n '__tsmqtt_in profile' -a show -d 'Show a profile, secrets masked'
 complete -c tsmqtt -n '__tsmqtt_in profile' -a add -d 'Add or replace a profile'
@@ -178,4 +180,4 @@ complete -c tsmqtt -n $values -l label -x -a '1= 2= 3= 4= 5= 6= 7= 8=' -d 'Field
 complete -c tsmqtt -n $values -l password-file -r -F -d 'Read the password from FILE (- = stdin)'
 complete -c tsmqtt -n $values -l ask-password -d 'Prompt for the password without echo'
 complete -c tsmqtt -n $values -l default -d 'Make this the default profile'
-complete -c tsmqtt -n $values -s h -l help -d 'Print help and exit'
+complete -c tsmqtt -n $values -l help -d 'Print help and exit'

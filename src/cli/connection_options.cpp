@@ -25,7 +25,7 @@ constexpr OptionRow kConnectionOptions[] = {
     {"--url", "url",
      "Whole endpoint: tcp:// mqtt:// ssl:// tls:// mqtts:// ws:// wss:// HOST[:PORT][/PATH]",
      false},
-    {"-H,--host", "host", "Broker host (default mqtt3.thingspeak.com)", false},
+    {"-h,-H,--host", "host", "Broker host (default mqtt3.thingspeak.com)", false},
     {"-p,--port", "port", "Broker port (default 1883 tcp, 8883 tls, 80 ws, 443 wss)", false},
     {"-T,--transport", "transport", "Transport: tcp, tls, ws or wss (default tls)", false},
     {"--ws-path", "ws-path", "WebSocket path (default /mqtt)", false},

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "core/quote.hpp"
 #include "core/redact.hpp"
 #include "format/formatter.hpp"
 
@@ -79,7 +80,8 @@ void StderrDiagnostics::line(std::string_view text) {
     std::lock_guard lock(mutex_);
     clear_progress();
     // Diagnostics can quote what came from the network: never raw on a terminal.
-    auto safe = redact_output(text);
+    // Redacted before it is cut: a cut could leave part of a secret that redaction no longer knows.
+    auto safe = bounded(redact_output(text), kMaxDiagnosticBytes);
     if (terminal_) safe = escape_for_terminal(safe);
     safe.insert(0, "tsmqtt: ");
     safe += '\n';

@@ -82,6 +82,8 @@ std::string message_line(const OutboxMessage& entry, Format format) {
                                csv_field(message.topic), message.qos, message.retain ? 1 : 0,
                                csv_field(entry.created_at), csv_field(message.payload));
         case Format::text:
+        case Format::payload:  // subscribe's alone: parse_format refuses them here
+        case Format::templated:
             break;
     }
     // One message per line whatever its payload holds: controls and newlines are escaped.

@@ -80,7 +80,12 @@ void check_thingspeak_rules(const PublishArgs& args, const Settings& settings) {
 
 PublishPlan thingspeak_plan(const PublishArgs& args, const Settings& settings) {
     check_thingspeak_rules(args, settings);
-    if (!settings.channel) usage_error("no channel: give -c CHANNEL (or a profile with a channel)");
+    if (!settings.channel) {
+        usage_error(fmt::format(
+            "no channel: give -c CHANNEL (or a profile with a channel), or --topic TOPIC for raw "
+            "MQTT; {}",
+            kFirstSteps));
+    }
     const auto channel = *settings.channel;
     const bool entry_values = !args.assignments.empty() || !args.named.empty();
     if (given(args, "--message") || given(args, "--file") || args.stdin_whole) {

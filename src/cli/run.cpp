@@ -9,6 +9,7 @@
 #include <cstring>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -17,13 +18,14 @@
 #include "cli/io.hpp"
 #include "core/error.hpp"
 #include "core/nearest.hpp"
+#include "core/quote.hpp"
 #include "format/formatter.hpp"
 
 namespace tsmqtt::cli {
 namespace {
 
 void print_error(std::string_view message) {
-    auto line = fmt::format("tsmqtt: {}\n", redact_output(message));
+    auto line = fmt::format("tsmqtt: {}\n", bounded(redact_output(message), kMaxDiagnosticBytes));
     if (is_terminal(STDERR_FILENO))
         line = escape_for_terminal(line.substr(0, line.size() - 1)) + "\n";
     [[maybe_unused]] auto ignored = ::write(STDERR_FILENO, line.data(), line.size());
@@ -88,12 +90,30 @@ const CLI::App* named_command(const CLI::App& app, const std::vector<std::string
     return nullptr;
 }
 
+std::string help_of(const CLI::App& app, const std::vector<std::string_view>& words) {
+    const auto* command = named_command(app, words);
+    return command == nullptr ? std::string("tsmqtt --help")
+                              : fmt::format("tsmqtt {} --help", command->get_name());
+}
+
+// -h is the host, as in mosquitto_pub/sub; a -h with no host after it (CLI11 would take the
+// next option for one) was meant as help.
+std::optional<std::string> bare_h_message(const CLI::App& app,
+                                          const std::vector<std::string_view>& words) {
+    const auto bare_h = std::find(words.begin(), words.end(), "-h");
+    if (bare_h == words.end() || (bare_h + 1 != words.end() && !(bare_h + 1)->starts_with('-')))
+        return std::nullopt;
+    return fmt::format(
+        "-h needs a HOST (-h is the broker host, as in mosquitto_pub); for help, "
+        "use --help (see {})",
+        help_of(app, words));
+}
+
 // A usage error, with the nearest valid option for an unknown one and the help to read.
 std::string usage_message(const CLI::ParseError& error, const CLI::App& app,
                           const std::vector<std::string_view>& words) {
     const auto* command = named_command(app, words);
-    const auto help = command == nullptr ? std::string("tsmqtt --help")
-                                         : fmt::format("tsmqtt {} --help", command->get_name());
+    const auto help = help_of(app, words);
     if (dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr) {
         const auto& scope = command == nullptr ? app : *command;
         std::vector<std::string> known;
@@ -130,6 +150,8 @@ int exit_after_output(const CLI::App& app, const CLI::ParseError& request) {
 int run(int argc, char** argv) {
     CLI::App app{"tsmqtt: publish to and subscribe from ThingSpeak channels (and any MQTT broker)",
                  "tsmqtt"};
+    // -h is left to the commands' --host; subcommands inherit this help flag.
+    app.set_help_flag("--help", "Print this help message and exit");
     app.set_version_flag("-V,--version", fmt::format("tsmqtt {}", TSMQTT_VERSION));
     app.require_subcommand(1);
     app.footer(
@@ -160,6 +182,10 @@ int run(int argc, char** argv) {
             fmt::format("no command given; {}, then run tsmqtt publish or tsmqtt "
                         "subscribe (see tsmqtt --help)",
                         kFirstSteps));
+        return to_int(ExitCode::usage);
+    }
+    if (const auto message = bare_h_message(app, words)) {
+        print_error(*message);
         return to_int(ExitCode::usage);
     }
     auto args = with_diagnostics_after_command(argc, argv, app);

@@ -24,7 +24,9 @@ struct SubscribeArgs {
     std::string read_key;
     std::vector<std::string> topics;
     int qos = 0;
-    std::string format = "text";
+    std::optional<std::string> format;  // text when not given
+    std::optional<std::string> template_text;
+    std::optional<std::size_t> max_size;
     std::optional<std::size_t> count;
     std::optional<double> timeout;
     bool no_header = false;
@@ -69,6 +71,10 @@ void check_topic_filter(std::string_view filter) {
 SubscribePlan make_plan(const SubscribeArgs& args, const Settings& settings) {
     SubscribePlan plan;
     plan.qos = args.qos;
+    if (args.max_size) {
+        if (*args.max_size == 0) usage_error("invalid --max-size 0: expected at least 1 byte");
+        plan.max_size = *args.max_size;
+    }
     plan.count = args.count;
     if (args.timeout) {
         if (!std::isfinite(*args.timeout) || *args.timeout < 0) {
@@ -128,7 +134,13 @@ int run_subscribe_command(SubscribeArgs& args) {
     const auto plan = make_plan(args, resolved.settings);
 
     FormatOptions format;
-    format.format = parse_format(args.format);
+    format.format = parse_format(args.format.value_or("text"), true);
+    if (args.template_text) {
+        if (args.format)
+            usage_error("--template and --format both say how to print updates; choose one");
+        format.format = Format::templated;
+        format.template_text = *args.template_text;
+    }
     format.header = !args.no_header;
     format.color = format.format == Format::text && want_color(args.color);
     format.escape_controls = is_terminal(STDOUT_FILENO);
@@ -151,6 +163,7 @@ int run_subscribe_command(SubscribeArgs& args) {
     options.reconnect = !connection.no_reconnect;
     options.send_while_disconnected = false;
     options.stop = &stop;
+    options.max_message_size = plan.max_size;
     auto session = make_paho_session(resolved.settings, resolved.client_id, options);
     session->connect();
     session->subscribe(plan.filters, plan.qos);
@@ -183,7 +196,8 @@ Runner define_subscribe_command(CLI::App& command) {
     app->add_option("--read-key", args->read_key,
                     "Legacy broker: channel Read API key (env TSMQTT_READ_KEY)")
         ->group(ts);
-    app->add_option("--label", args->labels, "Name a field in text output: N=NAME (repeatable)")
+    app->add_option("--label", args->labels,
+                    "Name a field in text output and the CSV header: N=NAME (repeatable)")
         ->group(ts)
         ->allow_extra_args(false);
     const std::string raw = "Raw MQTT";
@@ -195,7 +209,12 @@ Runner define_subscribe_command(CLI::App& command) {
         ->check(CLI::Range(0, 2))
         ->group(raw);
     const std::string output = "Output";
-    app->add_option("-F,--format", args->format, "Output format: text, csv or json (JSON Lines)")
+    app->add_option("-F,--format", args->format,
+                    "Output format: text, csv, json (JSON Lines) or payload (the payload alone)")
+        ->group(output);
+    app->add_option("--template", args->template_text,
+                    "One line per update from named fields, e.g. '{topic} {payload}' (see "
+                    "tsmqtt(1))")
         ->group(output);
     app->add_option("--color", args->color,
                     "Colour in text output: auto, always or never (NO_COLOR honoured)")
@@ -208,6 +227,11 @@ Runner define_subscribe_command(CLI::App& command) {
                        ? fmt::format("expected a whole number, 0 or more, not '{}'", value)
                        : std::string();
         })
+        ->group(output);
+    app->add_option("--max-size", args->max_size,
+                    "Skip (and report) a message larger than BYTES (K, M, G: KiB, MiB, GiB; "
+                    "default 16M)")
+        ->transform(CLI::AsSizeValue(false))
         ->group(output);
     app->add_option("-W,--timeout", args->timeout,
                     "Exit 6 if --count was not reached after SECS (or after SECS)")

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/quote.hpp"
 
 namespace tsmqtt {
 namespace {
@@ -80,7 +81,8 @@ FeedParams parse_form_line(std::string_view line) {
         start = end + 1;
         if (pair.empty()) continue;
         const auto eq = pair.find('=');
-        if (eq == std::string_view::npos) usage_error(fmt::format("'{}' is not name=value", pair));
+        if (eq == std::string_view::npos)
+            usage_error(fmt::format("'{}' is not name=value", bounded(pair)));
         const auto name = form_urldecode(pair.substr(0, eq));
         set_param(params, parse_param(name), form_urldecode(pair.substr(eq + 1)));
     }
@@ -132,7 +134,7 @@ class JsonLineReader {
         return true;
     }
     bool nested() {
-        error = fmt::format("value of '{}' is not a string, number or boolean", key_);
+        error = fmt::format("value of '{}' is not a string, number or boolean", bounded(key_));
         return false;
     }
     bool not_object() {

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "core/quote.hpp"
 
 namespace tsmqtt {
 namespace {
@@ -74,7 +75,7 @@ void require_range(Param param, std::string_view value, double low, double high)
     double number = 0;
     if (!parse_decimal(value, number) || number < low || number > high) {
         usage_error(fmt::format("invalid {} '{}': expected a number from {} to {}",
-                                param_name(param), value, low, high));
+                                param_name(param), bounded(value), low, high));
     }
 }
 
@@ -164,8 +165,8 @@ void validate_param_value(Param param, std::string_view value) {
         case Param::elevation: {
             double metres = 0;
             if (!parse_decimal(value, metres)) {
-                usage_error(
-                    fmt::format("invalid elevation '{}': expected a number of metres", value));
+                usage_error(fmt::format("invalid elevation '{}': expected a number of metres",
+                                        bounded(value)));
             }
             return;
         }
@@ -174,7 +175,7 @@ void validate_param_value(Param param, std::string_view value) {
                 usage_error(
                     fmt::format("invalid created_at '{}': expected ISO 8601 such as "
                                 "2014-12-31T23:59:59Z or '2014-12-31 23:59:59'",
-                                value));
+                                bounded(value)));
             }
             return;
         default:

@@ -41,6 +41,9 @@ struct IncomingMessage {
     std::string payload;
     int qos = 0;
     bool retained = false;
+    // Not 0: the payload was this many bytes, over the session's maximum, and was dropped
+    // where it arrived, so that it takes no further memory.
+    std::size_t dropped_size = 0;
 };
 
 struct SessionEvent {

@@ -4,6 +4,7 @@
 
 #include "core/connection_watch.hpp"
 #include "core/error.hpp"
+#include "core/quote.hpp"
 #include "core/redact.hpp"
 #include "core/thingspeak.hpp"
 
@@ -74,12 +75,22 @@ ExitCode run_subscribe(Session& session, const SubscribePlan& plan, const Format
             case SessionEvent::Kind::message:
                 break;
         }
+        const auto& message = event->message;
+        const auto size = message.dropped_size != 0 ? message.dropped_size : message.payload.size();
+        if (size > plan.max_size) {
+            diagnostics.warn(
+                fmt::format("skipped a message of {} bytes on '{}': larger than "
+                            "--max-size {}",
+                            size, bounded(escape_for_terminal(message.topic)), plan.max_size));
+            continue;
+        }
         Update update;
         try {
             update = to_update(event->message, plan.raw, std::chrono::system_clock::now());
         } catch (const Error& e) {
             diagnostics.warn(fmt::format("skipped a malformed message on '{}': {}",
-                                         escape_for_terminal(event->message.topic), e.what()));
+                                         bounded(escape_for_terminal(message.topic)),
+                                         bounded(e.what())));
             continue;
         }
         if (!plan.topic_secret.empty()) {

@@ -21,6 +21,10 @@ class Output {
     virtual bool write(std::string_view text) = 0;
 };
 
+// --max-size's default: larger than any ThingSpeak message by far, small enough that a stray
+// huge message cannot take the memory of a small device.
+inline constexpr std::size_t kDefaultMaxMessageSize = 16u << 20;
+
 struct SubscribePlan {
     std::vector<std::string> filters;
     int qos = 0;
@@ -31,6 +35,7 @@ struct SubscribePlan {
     bool reconnect = true;
     std::string client_id;     // named when the connection keeps dropping (a takeover)
     std::string topic_secret;  // legacy read key: masked in the topics written out
+    std::size_t max_size = kDefaultMaxMessageSize;  // --max-size: a larger message is skipped
 };
 
 // Returns the exit status: ok after --count updates, a closed pipe or a signal's stop (the

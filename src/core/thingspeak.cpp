@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "core/error.hpp"
+#include "core/quote.hpp"
 
 namespace tsmqtt {
 namespace {
@@ -59,8 +60,9 @@ std::string with_key(std::string topic, const std::string& key) {
 ChannelId parse_channel_id(std::string_view text) {
     std::uint64_t value = 0;
     if (!parse_u64(text, value) || value == 0) {
-        usage_error(fmt::format(
-            "invalid channel ID '{}': expected a positive whole number such as 1587079", text));
+        usage_error(
+            fmt::format("invalid channel ID '{}': expected a positive whole number such as 1587079",
+                        bounded(text)));
     }
     return ChannelId{value};
 }
@@ -70,7 +72,8 @@ FieldNumber parse_field_number(std::string_view text) {
     if (digits.starts_with("field")) digits.remove_prefix(5);
     if (digits.size() == 1 && digits[0] >= '1' && digits[0] <= '8')
         return FieldNumber{digits[0] - '0'};
-    usage_error(fmt::format("invalid field '{}': expected a field number from 1 to 8", text));
+    usage_error(
+        fmt::format("invalid field '{}': expected a field number from 1 to 8", bounded(text)));
 }
 
 std::string_view param_name(Param param) {
@@ -89,7 +92,7 @@ Param parse_param(std::string_view name) {
     usage_error(
         fmt::format("unknown parameter '{}': expected field1..field8 (or 1..8), lat, long, "
                     "elevation, status or created_at",
-                    name));
+                    bounded(name)));
 }
 
 std::string publish_topic(ChannelId channel, const std::string& write_key) {

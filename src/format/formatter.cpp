@@ -21,12 +21,13 @@ void put_digits(char* at, int value, int width) {
 
 }  // namespace
 
-Format parse_format(std::string_view name) {
+Format parse_format(std::string_view name, bool with_payload) {
     if (name == "text") return Format::text;
     if (name == "csv") return Format::csv;
     if (name == "json") return Format::json;
-    if (name == "payload") return Format::payload;
-    usage_error(fmt::format("invalid --format '{}': expected text, csv, json or payload", name));
+    if (name == "payload" && with_payload) return Format::payload;
+    usage_error(fmt::format("invalid --format '{}': expected text, csv{} json", name,
+                            with_payload ? ", payload or" : " or"));
 }
 
 std::unique_ptr<Formatter> make_formatter(const FormatOptions& options) {

@@ -11,7 +11,8 @@ namespace tsmqtt {
 
 // templated: --template, which names no --format of its own.
 enum class Format { text, csv, json, payload, templated };
-Format parse_format(std::string_view name);  // throws Error(usage)
+// Throws Error(usage); payload only where with_payload says it is offered (subscribe).
+Format parse_format(std::string_view name, bool with_payload = false);
 
 struct FormatOptions {
     Format format = Format::text;

@@ -61,6 +61,13 @@ Error connect_error(const mqtt::exception& e, const Settings& settings, const En
         if (rc == 5 || rc == 0x87)
             hint = " (check the username and password, and that this device may connect)";
         if (rc == 2 || rc == 0x85) hint = " (check --client-id)";
+        const bool no_credentials = settings.username.empty() && !settings.password;
+        if (no_credentials && (rc == 4 || rc == 5 || rc == 0x86 || rc == 0x87)) {
+            hint =
+                " (no username or password was given: import the device's credentials with tsmqtt "
+                "profile import NAME mqtt_secrets.h -c CHANNEL, or give -u USER and "
+                "--password-file FILE)";
+        }
         return Error(ExitCode::auth,
                      fmt::format("{} refused the connection: {}{}", endpoint.uri(), reason, hint));
     }

@@ -98,7 +98,12 @@ class PahoSession final : public Session {
         client_->set_message_callback([this](mqtt::const_message_ptr message) {
             SessionEvent event;
             event.message.topic = message->get_topic();
-            event.message.payload = message->get_payload();
+            const auto& payload = message->get_payload();
+            if (payload.size() > options_.max_message_size) {
+                event.message.dropped_size = payload.size();
+            } else {
+                event.message.payload = payload;
+            }
             event.message.qos = message->get_qos();
             event.message.retained = message->is_retained();
             events_.push_message(std::move(event));

@@ -15,7 +15,8 @@ struct SessionOptions {
     bool reconnect = true;                // reconnect with backoff after a loss
     bool send_while_disconnected = true;  // queue publishes while reconnecting
     std::size_t window = 1024;            // undelivered messages in flight before publish() waits
-    const std::atomic<int>* stop = nullptr;  // a signal: blocking waits give up
+    const std::atomic<int>* stop = nullptr;   // a signal: blocking waits give up
+    std::size_t max_message_size = SIZE_MAX;  // a larger payload is dropped on arrival
     // Called on Paho's thread when the connection is lost or comes back, so that a publisher
     // blocked on a full window can still tell the user. Events are queued all the same.
     std::function<void(const SessionEvent&)> on_connection_change;

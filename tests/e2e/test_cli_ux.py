@@ -2,6 +2,7 @@
 get the nearest valid one, a first run says what to do first, and a failed write of --help or
 --version is a failure."""
 import json
+import re
 import subprocess
 
 import pytest
@@ -49,6 +50,35 @@ def test_diagnostics_flags_before_a_command_without_them_are_a_usage_error(tsmqt
     assert "-q" in one_line(result)
 
 
+# --- item 10: -h is the host -------------------------------------------------------------------
+
+def test_dash_h_is_the_host_as_in_mosquitto_pub(tsmqtt, broker):
+    watcher = tsmqtt.subscriber("--topic", "ux/h", "--format", "payload", "--count", "1", "--timeout", "20",
+                                user="admin")
+    result = raw(tsmqtt, "pub", "-h", "127.0.0.1", "-p", str(broker.ports["tcp"]), "-T", "tcp", "-u", "admin",
+                 "-t", "ux/h", "-m", "via -h")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == b""
+    assert watcher.wait_exit() == 0, watcher.stderr
+    assert watcher.out == ["via -h"]
+
+
+@pytest.mark.parametrize("args", [["-h"], ["pub", "-h"], ["sub", "-t", "x", "-h"], ["pub", "-h", "-t", "x"]])
+def test_a_bare_dash_h_says_it_wants_a_host_and_points_to_help(tsmqtt, args):
+    result = raw(tsmqtt, *args)
+    assert result.returncode == 2
+    line = one_line(result)
+    assert "-h needs a HOST" in line and "--help" in line, line
+    assert result.stdout == b""
+
+
+def test_help_is_long_only(tsmqtt):
+    result = raw(tsmqtt, "publish", "--help")
+    assert result.returncode == 0
+    assert b"--help" in result.stdout and b"-h,--help" not in result.stdout
+    assert re.search(rb"-h,-H,--host", result.stdout), result.stdout
+
+
 # --- item 11: did you mean ...? ---------------------------------------------------------------
 
 @pytest.mark.parametrize("args,suggestion,help_named", [
@@ -77,6 +107,26 @@ def test_bare_tsmqtt_says_what_to_do_first(tsmqtt):
     result = raw(tsmqtt)
     assert result.returncode == 2
     assert "tsmqtt profile import NAME mqtt_secrets.h -c CHANNEL" in one_line(result)
+
+
+def test_publish_without_profile_or_channel_says_what_to_do_first(tsmqtt):
+    result = tsmqtt.run("publish", "field1=1")
+    assert result.returncode == 2
+    line = one_line(result)
+    assert "no channel" in line and "tsmqtt profile import NAME mqtt_secrets.h -c CHANNEL" in line, line
+
+
+def test_a_refusal_with_no_credentials_says_none_were_given(tsmqtt):
+    result = tsmqtt.run("publish", "-t", "x", "-m", "1", user=None)
+    assert result.returncode == 5
+    line = one_line(result)
+    assert "not authorized" in line and "no username or password was given" in line, line
+
+
+def test_a_refusal_of_given_credentials_does_not_say_none_were_given(tsmqtt):
+    result = tsmqtt.run("publish", "-t", "x", "-m", "1", env=tsmqtt.env(password="wrong-password-123"))
+    assert result.returncode == 5
+    assert "no username or password was given" not in one_line(result)
 
 
 # --- item 16: a failed write of --help or --version -------------------------------------------
