@@ -31,7 +31,8 @@ struct Endpoint {
 };
 
 // Parses --url: tcp:// mqtt:// ssl:// tls:// mqtts:// ws:// wss:// with host, optional port,
-// optional path (ws), optional USER@ (never a password). IPv6 hosts in brackets. Throws Error(usage) naming what is wrong.
+// optional path (ws), optional USER@ (never a password). IPv6 hosts in brackets. Throws
+// Error(usage) naming what is wrong.
 struct UrlParts {
     Transport transport;
     std::string host;
