@@ -40,6 +40,11 @@ struct OutboxStatus {
     std::uint64_t size_bytes = 0;
 };
 
+// How long something has waited, as people say it: "40 s", "12 min", "3 h", "2 d".
+std::string describe_age(std::chrono::seconds age);
+// "12 waiting, oldest 3 h" ("0 waiting" when empty).
+std::string describe_waiting(const OutboxStatus& status, WallClock::time_point now);
+
 class Outbox {
   public:
     virtual ~Outbox() = default;
