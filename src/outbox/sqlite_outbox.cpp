@@ -380,7 +380,8 @@ class SqliteOutbox final : public Outbox {
 
 fs::path outbox_file_path(const EnvLookup& env) {
     if (auto file = env("TSMQTT_OUTBOX_FILE"); file && !file->empty()) return *file;
-    if (auto state = env("XDG_STATE_HOME"); state && !state->empty())
+    // As the XDG base directory specification says, a relative path is ignored.
+    if (auto state = env("XDG_STATE_HOME"); state && fs::path(*state).is_absolute())
         return fs::path(*state) / "tsmqtt" / "outbox.db";
     if (auto home = env("HOME"); home && !home->empty())
         return fs::path(*home) / ".local" / "state" / "tsmqtt" / "outbox.db";
