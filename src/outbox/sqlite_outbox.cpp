@@ -25,6 +25,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using sqlite::Database;
+using sqlite::Durability;
 using sqlite::Statement;
 using sqlite::Transaction;
 
@@ -200,7 +201,7 @@ class SqliteOutbox final : public Outbox {
     }
 
     bool acquire(const std::string& destination, std::chrono::seconds lease) override {
-        Transaction transaction(db_);
+        Transaction transaction(db_, Durability::relaxed);
         auto holder = db_.prepare(
             "SELECT owner_pid, owner_token, expires_at FROM leases WHERE destination = ?");
         holder.bind(1, destination);
@@ -218,14 +219,16 @@ class SqliteOutbox final : public Outbox {
     }
 
     void renew(const std::string& destination, std::chrono::seconds lease) override {
-        Transaction transaction(db_);
+        Transaction transaction(db_, Durability::relaxed);
         write_lease(destination, lease);
         transaction.commit();
     }
 
     void release(const std::string& destination) override {
+        Transaction transaction(db_, Durability::relaxed);
         auto remove = db_.prepare("DELETE FROM leases WHERE destination = ? AND owner_token = ?");
         remove.bind(1, destination).bind(2, token_).run();
+        transaction.commit();
     }
 
     std::vector<OutboxMessage> next(const std::string& destination, std::int64_t after,
@@ -237,9 +240,10 @@ class SqliteOutbox final : public Outbox {
         return messages;
     }
 
+    // Relaxed: lost to a power cut, these messages are only sent again, as at-least-once allows.
     void delivered(const std::vector<std::int64_t>& ids) override {
         if (ids.empty()) return;
-        Transaction transaction(db_);
+        Transaction transaction(db_, Durability::relaxed);
         for (const auto id : ids) {
             delete_.reset();
             delete_.bind(1, id).run();
@@ -256,10 +260,12 @@ class SqliteOutbox final : public Outbox {
     }
 
     void set_last_sent(std::uint64_t channel, WallClock::time_point when) override {
+        Transaction transaction(db_, Durability::relaxed);
         auto upsert = db_.prepare(
             "INSERT INTO channels (channel, last_sent) VALUES (?, ?) "
             "ON CONFLICT (channel) DO UPDATE SET last_sent = excluded.last_sent");
         upsert.bind(1, static_cast<std::int64_t>(channel)).bind(2, to_millis(when)).run();
+        transaction.commit();
     }
 
     OutboxStatus status() override {
