@@ -55,6 +55,10 @@ CREATE TABLE channels (
     channel INTEGER PRIMARY KEY,
     last_sent INTEGER NOT NULL
 );
+-- How many messages wait, kept with every change: count(*) would read the whole table at
+-- each append, and a stream appends often.
+CREATE TABLE tally (waiting INTEGER NOT NULL);
+INSERT INTO tally VALUES (0);
 PRAGMA user_version = 1;
 )sql";
 
@@ -158,7 +162,8 @@ class SqliteOutbox final : public Outbox {
         insert_ = db_.prepare(
             "INSERT INTO messages (destination, topic, payload, qos, retain, properties, "
             "channel, created_at, accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        count_ = db_.prepare("SELECT count(*) FROM messages");
+        count_ = db_.prepare("SELECT waiting FROM tally");
+        add_ = db_.prepare("UPDATE tally SET waiting = waiting + ?");
         next_ = db_.prepare(
             fmt::format(
                 "SELECT {} FROM messages WHERE destination = ? AND id > ? ORDER BY id LIMIT ?",
@@ -196,6 +201,8 @@ class SqliteOutbox final : public Outbox {
             message.id = db_.last_insert_rowid();
         }
         insert_.reset();
+        add_.reset();
+        add_.bind(1, static_cast<std::int64_t>(messages.size())).run();
         transaction.commit();
         return messages;
     }
@@ -244,11 +251,15 @@ class SqliteOutbox final : public Outbox {
     void delivered(const std::vector<std::int64_t>& ids) override {
         if (ids.empty()) return;
         Transaction transaction(db_, Durability::relaxed);
+        std::int64_t removed = 0;
         for (const auto id : ids) {
             delete_.reset();
             delete_.bind(1, id).run();
+            removed += db_.changes();
         }
         delete_.reset();
+        add_.reset();
+        add_.bind(1, -removed).run();
         transaction.commit();
     }
 
@@ -303,6 +314,7 @@ class SqliteOutbox final : public Outbox {
         Transaction transaction(db_);
         db_.exec("DELETE FROM messages");
         const auto dropped = static_cast<std::size_t>(db_.changes());
+        db_.exec("UPDATE tally SET waiting = 0");
         transaction.commit();
         return dropped;
     }
@@ -378,6 +390,7 @@ class SqliteOutbox final : public Outbox {
     std::string token_;  // this instance's lease identity: one process may hold two outboxes
     Statement insert_;
     Statement count_;
+    Statement add_;
     Statement next_;
     Statement delete_;
 };
