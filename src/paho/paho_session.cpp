@@ -9,6 +9,7 @@
 #include <mqtt/async_client.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <thread>
 
@@ -46,10 +47,15 @@ void init_paho() {
 // every function entry and exit). While a flood keeps the publishing thread and Paho's send
 // thread busy on two CPUs, most of their time goes into passing those mutexes between the CPUs;
 // on one CPU the same 100 000 messages take half the time (bench/RESULTS.md). So once the
-// window has filled, every thread of the process stays on the CPU the publisher is on.
+// window has filled, every thread of the process stays on the CPU the publisher is on, unless
+// TSMQTT_FLOOD_ONE_CPU=0 (for bench/run, and for whoever measures otherwise).
 void keep_on_one_cpu() {
 #if defined(__linux__)
-    const int cpu = ::sched_getcpu();
+    static const bool wanted = [] {
+        const char* setting = std::getenv("TSMQTT_FLOOD_ONE_CPU");
+        return setting == nullptr || std::strcmp(setting, "0") != 0;
+    }();
+    const int cpu = wanted ? ::sched_getcpu() : -1;
     DIR* tasks = cpu < 0 ? nullptr : ::opendir("/proc/self/task");
     if (tasks == nullptr) return;
     cpu_set_t set;

@@ -10,6 +10,29 @@ from harness import ADMIN, DEVICES, TSMQTT, Broker, Process, clean_env, start_re
 TRANSPORTS = ["tcp", "tls", "ws", "wss"]
 
 
+# Nothing a test or a test file starts outlives it: fixtures of a wider scope are set up before
+# these marks (pytest orders fixtures by scope, autouse first), so they keep their processes.
+@pytest.fixture(scope="session", autouse=True)
+def reap_session_processes():
+    start = harness.mark()
+    yield
+    harness.reap(start)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def reap_file_processes():
+    start = harness.mark()
+    yield
+    harness.reap(start)
+
+
+@pytest.fixture(autouse=True)
+def reap_test_processes():
+    start = harness.mark()
+    yield
+    harness.reap(start)
+
+
 @pytest.fixture(scope="session")
 def broker():
     b = Broker()

@@ -216,6 +216,49 @@ class Broker:
 STARTED = []
 
 
+# Every process any test starts (subprocess.Popen, and so subprocess.run and Process too), in
+# the order started, so that conftest.py can kill what a test or a test file left running:
+# reap(mark()) kills the process groups started since the mark.
+_SPAWNED = []
+
+
+class _RegisteredPopen(subprocess.Popen):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        try:
+            self.own_group = os.getpgid(self.pid) == self.pid
+        except ProcessLookupError:
+            self.own_group = False
+        _SPAWNED.append(self)
+
+
+subprocess.Popen = _RegisteredPopen
+
+
+def mark():
+    return len(_SPAWNED)
+
+
+def reap(since):
+    """Kills every process started since the mark, with its process group when it has its
+    own (never the test runner's), and waits for it."""
+    for proc in reversed(_SPAWNED[since:]):
+        try:
+            if proc.poll() is None and not proc.own_group and os.getpgid(proc.pid) == proc.pid:
+                proc.own_group = True  # it made itself a group after it started (setsid)
+            if proc.own_group:
+                os.killpg(proc.pid, signal.SIGKILL)
+            elif proc.poll() is None:
+                proc.kill()
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+    del _SPAWNED[since:]
+
+
 class Process:
     """A running command whose stdout and stderr lines are collected by threads."""
 
