@@ -75,22 +75,18 @@ void WatchModel::on_history(const Update& update, TimePoint now) {
 
 void WatchModel::on_connected() {
     connection_ = ConnectionState::connected;
-    connection_detail_.clear();
 }
 
-void WatchModel::on_connection_lost(std::string detail) {
+void WatchModel::on_connection_lost() {
     connection_ = ConnectionState::lost;
-    connection_detail_ = std::move(detail);
 }
 
 void WatchModel::on_reconnected() {
     connection_ = ConnectionState::reconnected;
-    connection_detail_.clear();
 }
 
-void WatchModel::on_problem(std::string text) {
-    ++problems_;
-    last_problem_ = std::move(text);
+void WatchModel::on_note(std::string text) {
+    last_note_ = std::move(text);
 }
 
 void WatchModel::add(const Update& update, TimePoint now) {

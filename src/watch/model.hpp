@@ -34,20 +34,19 @@ class WatchModel {
     // One update loaded from --history: charted, not counted as seen live.
     void on_history(const Update& update, TimePoint now);
     void on_connected();
-    void on_connection_lost(std::string detail);
+    void on_connection_lost();
     void on_reconnected();
-    // A message skipped (malformed) or any other note for the header.
-    void on_problem(std::string text);
+    // A line the subscribe loop would have written to stderr (a malformed message skipped, a
+    // reconnect): the header shows the latest.
+    void on_note(std::string text);
 
     SeriesStore& store() { return store_; }
     const SeriesStore& store() const { return store_; }
     std::size_t entries() const { return entries_; }
     std::size_t history_entries() const { return history_entries_; }
-    std::size_t problems() const { return problems_; }
     std::optional<TimePoint> last_entry() const { return last_entry_; }
     ConnectionState connection() const { return connection_; }
-    const std::string& connection_detail() const { return connection_detail_; }
-    const std::string& last_problem() const { return last_problem_; }
+    const std::string& last_note() const { return last_note_; }
     const std::string& status() const { return status_; }
     const std::optional<Location>& location() const { return location_; }
 
@@ -64,11 +63,9 @@ class WatchModel {
     long raw_topics_ = 0;
     std::size_t entries_ = 0;
     std::size_t history_entries_ = 0;
-    std::size_t problems_ = 0;
     std::optional<TimePoint> last_entry_;
     ConnectionState connection_ = ConnectionState::connecting;
-    std::string connection_detail_;
-    std::string last_problem_;
+    std::string last_note_;
     std::string status_;
     std::optional<Location> location_;
 };

@@ -70,20 +70,11 @@ void draw_header(Grid& grid, const WatchModel& model, const ViewState& view, Tim
         counts += fmt::format(" (+{} from history)", model.history_entries());
     counts += fmt::format(", {}   ", ago(model.last_entry(), now));
     const int used = grid.put(0, 1, counts, kPlain);
-    std::string note;
-    std::uint8_t attr = kDim;
-    if (model.connection() == ConnectionState::lost) {
-        note = fmt::format("connection lost{}{}", model.connection_detail().empty() ? "" : ": ",
-                           escape_for_terminal(model.connection_detail()));
-        attr = kWarn | kBold;
-    } else if (model.problems() > 0) {
-        note = fmt::format("{} skipped, last: {}", model.problems(),
-                           escape_for_terminal(model.last_problem()));
-        attr = kWarn;
+    if (!model.last_note().empty()) {
+        grid.put(used, 1, escape_for_terminal(model.last_note()), kWarn);
     } else {
-        note = "? keys  q quit  +/- span  space pause";
+        grid.put(used, 1, "? keys  q quit  +/- span  space pause", kDim);
     }
-    grid.put(used, 1, note, attr);
 }
 
 void draw_footer(Grid& grid, const WatchModel& model, std::size_t first, std::size_t shown) {

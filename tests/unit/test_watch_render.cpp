@@ -157,8 +157,9 @@ TEST_CASE("watch screen: raw topics, a lost connection, skipped messages, no Uni
                                   kNoon - std::chrono::minutes(15 - i)},
                         kNoon - std::chrono::minutes(15 - i));
     }
-    model.on_connection_lost("the broker closed the connection");
-    model.on_problem("skipped a malformed message");
+    model.on_note("skipped a malformed message on 'sensors/x': not JSON");
+    model.on_connection_lost();
+    model.on_note("connection lost: the broker closed the connection; reconnecting");
     auto view = view_of("topics sensors/#");
     view.span = Span(900);
     view.unicode = false;

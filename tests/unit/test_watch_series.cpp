@@ -151,12 +151,12 @@ TEST_CASE("the model places entries by created_at, else by arrival, and keeps st
     CHECK(model.status() == "ok");
     REQUIRE(model.location());
     CHECK(model.location()->latitude == "40.5");
-    model.on_connection_lost("broker gone");
+    model.on_connection_lost();
     CHECK(model.connection() == ConnectionState::lost);
     model.on_reconnected();
     CHECK(model.connection() == ConnectionState::reconnected);
-    model.on_problem("not JSON");
-    CHECK(model.problems() == 1);
+    model.on_note("skipped: not JSON");
+    CHECK(model.last_note() == "skipped: not JSON");
 }
 
 TEST_CASE("with several channels a label names its channel", "[watch][model]") {
