@@ -13,6 +13,7 @@ tsmqtt_require(CLI11 libcli11-dev)
 tsmqtt_require(fmt libfmt-dev)
 tsmqtt_require(nlohmann_json nlohmann-json3-dev)
 tsmqtt_require(tomlplusplus libtomlplusplus-dev)
+tsmqtt_require(SQLite3 libsqlite3-dev)
 # toml++ compiled into the program rather than loaded from Debian's shared library: only
 # `profile` commands and a profile file ever parse TOML, and a library loaded at every start
 # costs every run its start-up and 120 KB of resident memory (bench/RESULTS.md).

@@ -40,6 +40,11 @@ struct OutboxStatus {
     std::uint64_t size_bytes = 0;
 };
 
+// How long something has waited, as people say it: "40 s", "12 min", "3 h", "2 d".
+std::string describe_age(std::chrono::seconds age);
+// "12 waiting, oldest 3 h" ("0 waiting" when empty).
+std::string describe_waiting(const OutboxStatus& status, WallClock::time_point now);
+
 class Outbox {
   public:
     virtual ~Outbox() = default;
@@ -54,8 +59,10 @@ class Outbox {
     virtual void renew(const std::string& destination, std::chrono::seconds lease) = 0;
     virtual void release(const std::string& destination) = 0;
 
-    // The oldest waiting messages of a destination (held by this process), at most `limit`.
-    virtual std::vector<OutboxMessage> next(const std::string& destination, std::size_t limit) = 0;
+    // The oldest waiting messages of a destination (held by this process) with an id above
+    // `after`, at most `limit`: a deliverer asks for more while earlier ones are in flight.
+    virtual std::vector<OutboxMessage> next(const std::string& destination, std::int64_t after,
+                                            std::size_t limit) = 0;
     // The broker has these: they leave the outbox.
     virtual void delivered(const std::vector<std::int64_t>& ids) = 0;
 
