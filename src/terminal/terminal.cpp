@@ -168,6 +168,9 @@ std::vector<Input> Terminal::wait(std::chrono::milliseconds timeout, int wake_fd
     std::vector<Input> inputs;
     for (int code = getch(); code != ERR; code = getch()) {
         if (code == KEY_RESIZE) {
+            // What the terminal shows after a resize is its own guess (reflowed, cropped):
+            // the next paint redraws every cell rather than only those curses thinks changed.
+            clearok(curscr, TRUE);
             inputs.push_back({Input::Kind::resize, watch::Key::other});
         } else {
             inputs.push_back({Input::Kind::key, key_for(code)});
