@@ -13,7 +13,7 @@ BIG = "x" * 100_000
 
 # (id, arguments after `tsmqtt`, exit status, words of the message)
 ARGUMENTS = [
-    ("no subcommand", [], 2, "A subcommand is required"),
+    ("no subcommand", [], 2, "no command given"),
     ("unknown subcommand", ["frobnicate"], 2, "frobnicate"),
     ("unknown option", ["publish", "--bogus"], 2, "--bogus"),
     ("option without value", ["publish", "-c"], 2, "-c"),

@@ -320,7 +320,7 @@ def test_a_huge_timeout_is_no_timeout_at_all(tsmqtt, broker):
 
 USAGE = [
     (["-c", "5101", "--timeout", "-1"], "invalid --timeout"),
-    (["-c", "5101", "--format", "xml"], "invalid --format 'xml': expected text, csv or json"),
+    (["-c", "5101", "--format", "xml"], "invalid --format 'xml': expected text, csv, payload or json"),
     (["-c", "5101", "--color", "sometimes"], "invalid --color 'sometimes'"),
     (["-c", "5101", "--label", "9=x"], "9=x"),
     (["-c", "5101", "--label", "1"], "N=NAME"),
