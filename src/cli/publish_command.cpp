@@ -6,13 +6,11 @@
 
 #include "cli/commands.hpp"
 #include "cli/connection_options.hpp"
-#include "cli/dry_run.hpp"
 #include "cli/io.hpp"
+#include "cli/session_setup.hpp"
 #include "core/connection_watch.hpp"
 #include "core/error.hpp"
 #include "core/publish.hpp"
-#include "core/redact.hpp"
-#include "paho/paho_session.hpp"
 
 namespace tsmqtt::cli {
 namespace {
@@ -160,8 +158,7 @@ int run_publish_command(PublishArgs& args) {
     if (!args.topic.empty() && !args.channel.empty())
         usage_error("-c CHANNEL and --topic exclude each other");
     const bool stdin_taken = args.stdin_lines || args.stdin_whole;
-    auto resolved = resolve_settings(connection, stdin_taken);
-    register_secrets(resolved.settings);
+    const auto resolved = resolve_connection(connection, stdin_taken);
     const bool raw = given(args, "--topic");
     const auto plan = raw ? raw_plan(args) : thingspeak_plan(args, resolved.settings);
 
@@ -171,25 +168,12 @@ int run_publish_command(PublishArgs& args) {
     FdLineSource input(STDIN_FILENO);
     auto& stop = stop_signal();
 
-    std::unique_ptr<Session> session;
-    if (connection.dry_run) {
-        for (const auto& line : describe_settings(resolved)) out.write(redact_output(line) + "\n");
-        session = std::make_unique<DryRunSession>(out);
-    } else {
-        for (const auto& line : describe_settings(resolved)) diagnostics.note(1, line);
-        if (const auto warning = insecure_warning(resolved.settings); !warning.empty())
-            diagnostics.warn(warning);
-        SessionOptions options;
-        options.reconnect = !connection.no_reconnect;
-        options.stop = &stop;
-        auto watch = std::make_shared<ConnectionWatch>(resolved.client_id);
-        options.on_connection_change = [&diagnostics, watch](const SessionEvent& event) {
-            diagnostics.warn(watch->describe(event, std::chrono::steady_clock::now()));
-        };
-        session = make_paho_session(resolved.settings, resolved.client_id, options);
-        session->connect();
-        diagnostics.note(1, "connected");
-    }
+    SessionOptions options;
+    auto watch = std::make_shared<ConnectionWatch>(resolved.client_id);
+    options.on_connection_change = [&diagnostics, watch](const SessionEvent& event) {
+        diagnostics.warn(watch->describe(event, std::chrono::steady_clock::now()));
+    };
+    auto session = open_session(resolved, connection, options, out, diagnostics).session;
     auto report =
         run_publish(*session, plan, plan.stream == PublishPlan::Stream::none ? nullptr : &input,
                     clock, diagnostics, stop);

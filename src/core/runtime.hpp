@@ -1,8 +1,11 @@
 #pragma once
-// What the publish and subscribe loops need from the outside world, as interfaces: a clock,
-// a source of input lines, a place for diagnostics, and the signal that asks them to stop.
+// What the core needs from the outside world, as interfaces: clocks, a source of input lines,
+// a place for output and one for diagnostics, the environment; and the signal that asks the
+// loops to stop.
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,6 +18,14 @@ class MonotonicClock {
     virtual time_point now() const = 0;
     // Returns early (false) when stop becomes non-zero.
     virtual bool sleep_until(time_point when, const std::atomic<int>& stop) = 0;
+};
+
+// The time of day, for the time an update was received.
+class WallClock {
+  public:
+    using time_point = std::chrono::system_clock::time_point;
+    virtual ~WallClock() = default;
+    virtual time_point now() const = 0;
 };
 
 class LineSource {
@@ -35,5 +46,15 @@ class Diagnostics {
     virtual void progress(std::string_view text) = 0;  // live line on a terminal only
     virtual void summary(std::string_view text) = 0;
 };
+
+class Output {
+  public:
+    virtual ~Output() = default;
+    // Writes and flushes; false when the reader has gone (a closed pipe).
+    virtual bool write(std::string_view text) = 0;
+};
+
+// An environment variable's value, or none when it is not set.
+using EnvLookup = std::function<std::optional<std::string>(const char*)>;
 
 }  // namespace tsmqtt

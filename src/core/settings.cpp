@@ -124,7 +124,7 @@ bool parse_bool(const SettingInfo& info, std::string_view value) {
     invalid(info, value, "true, false, yes, no, on, off, 1 or 0");
 }
 
-// Same character set as the URL parser accepts; an IPv6 address may come in brackets.
+// The URL parser's rule (valid_host); an IPv6 address may come in brackets.
 std::string parse_host(const SettingInfo& info, std::string_view value) {
     if (value.find("://") != std::string_view::npos) {
         invalid(info, value, "a host name without a scheme (use --url for a whole endpoint)");
@@ -132,12 +132,8 @@ std::string parse_host(const SettingInfo& info, std::string_view value) {
     auto host = value;
     if (host.size() > 2 && host.front() == '[' && host.back() == ']')
         host = host.substr(1, host.size() - 2);
-    const bool ok =
-        !host.empty() && host.size() <= 253 && std::all_of(host.begin(), host.end(), [](char c) {
-            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                   c == '-' || c == '.' || c == '_' || c == ':';
-        });
-    if (!ok) invalid(info, value, "a host name or IP address such as mqtt3.thingspeak.com");
+    if (!valid_host(host))
+        invalid(info, value, "a host name or IP address such as mqtt3.thingspeak.com");
     return std::string(host);
 }
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "format/update.hpp"
+#include "core/update.hpp"
 
 namespace tsmqtt {
 
