@@ -34,3 +34,32 @@ build_tree() {
     cmake -S "$ROOT" -B "$dir" -G Ninja "${launcher[@]}" "$@" >/dev/null
     cmake --build "$dir" -j "$JOBS"
 }
+
+# mark_processes: every process started from here on carries CHECK_RUN_ID in its environment
+# (not a TSMQTT_ name: the e2e harness and bench/run hand those on to nobody).
+mark_processes() {
+    CHECK_RUN_ID="tsmqtt-check-$$-$(date +%s%N)"
+    export CHECK_RUN_ID
+}
+
+# reap_survivors: lists and kills (by PID) every process still alive that carries this run's
+# CHECK_RUN_ID; returns 1 if there was any. Bash built-ins only, so the scan never finds itself.
+reap_survivors() {
+    local environ pid var survivors=()
+    for environ in /proc/[0-9]*/environ; do
+        pid="${environ#/proc/}"
+        pid="${pid%/environ}"
+        [[ "$pid" == "$$" || "$pid" == "$BASHPID" ]] && continue
+        while IFS= read -r -d '' var; do
+            if [[ "$var" == "CHECK_RUN_ID=$CHECK_RUN_ID" ]]; then
+                survivors+=("$pid")
+                break
+            fi
+        done 2>/dev/null <"$environ" || true
+    done
+    ((${#survivors[@]} == 0)) && return 0
+    echo "check: ${#survivors[@]} process(es) it started are still running; killing them:" >&2
+    ps -o pid=,comm= -p "$(IFS=,; echo "${survivors[*]}")" >&2 || true
+    kill -KILL "${survivors[@]}" 2>/dev/null || true
+    return 1
+}

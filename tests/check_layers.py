@@ -16,7 +16,7 @@ from pathlib import Path
 # An include's first path element -> the library name the table uses.
 LIBRARIES = {"fmt": "fmt", "nlohmann": "nlohmann-json", "CLI": "CLI11", "mqtt": "Paho",
              "openssl": "OpenSSL", "toml++": "toml++", "catch2": "Catch2"}
-PROJECT = ("core", "format", "profile", "paho", "cli")
+PROJECT = ("core", "format", "profile", "paho", "outbox", "watch", "terminal", "cli")
 SOURCE = (".cpp", ".hpp")
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
 

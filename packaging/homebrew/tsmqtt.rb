@@ -6,8 +6,7 @@ class Tsmqtt < Formula
   homepage "https://example.invalid/tsmqtt" # placeholder: no public home page yet
   url "https://example.invalid/tsmqtt/tsmqtt-0.1.0.tar.gz" # placeholder
   sha256 "0000000000000000000000000000000000000000000000000000000000000000" # placeholder
-  # The project has not chosen a license yet (see packaging/debian/copyright); add
-  # `license "..."` when it has.
+  license "Apache-2.0"
 
   depends_on "cli11" => :build
   depends_on "cmake" => :build

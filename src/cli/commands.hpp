@@ -8,8 +8,15 @@ namespace tsmqtt::cli {
 
 using Runner = std::function<int()>;
 
+// What to do first, for a user who gave no command, or no channel to publish to.
+inline constexpr const char* kFirstSteps =
+    "first import the device's credentials from ThingSpeak: tsmqtt profile import NAME "
+    "mqtt_secrets.h -c CHANNEL";
+
 Runner define_publish_command(CLI::App& app);
 Runner define_subscribe_command(CLI::App& app);
 Runner define_profile_command(CLI::App& app);
+Runner define_outbox_command(CLI::App& app);
+Runner define_watch_command(CLI::App& app);
 
 }  // namespace tsmqtt::cli

@@ -4,6 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
 #include <iterator>
 #include <string_view>
 #include <utility>
@@ -12,6 +16,7 @@
 #include "cli/commands.hpp"
 #include "cli/io.hpp"
 #include "core/error.hpp"
+#include "core/nearest.hpp"
 #include "format/formatter.hpp"
 
 namespace tsmqtt::cli {
@@ -39,10 +44,87 @@ constexpr Command kCommands[] = {
      define_subscribe_command},
     {"profile", nullptr, "Manage saved connection profiles (credentials, broker, channel)",
      define_profile_command},
+    {"outbox", nullptr, "Show, deliver or drop the messages waiting in the outbox",
+     define_outbox_command},
+    {"watch", nullptr, "A live chart of a channel (or raw topics) in the terminal",
+     define_watch_command},
 };
 
 bool names(const Command& command, std::string_view word) {
     return word == command.name || (command.alias != nullptr && word == command.alias);
+}
+
+const CLI::App* find_command(const CLI::App& app, std::string_view word) {
+    const auto found = app.get_subcommands(
+        [&](const CLI::App* sub) { return sub->check_name(std::string(word)); });
+    return found.empty() ? nullptr : found.front();
+}
+
+// -q and -v belong to a command, but mosquitto habits (and the README's cron line) put them
+// first: `tsmqtt -q publish ...` is read as `tsmqtt publish -q ...`.
+bool is_diagnostics_flag(std::string_view word) {
+    if (word == "--quiet" || word == "--verbose") return true;
+    return word.size() > 1 && word[0] == '-' &&
+           word.find_first_not_of("qv", 1) == std::string_view::npos;
+}
+
+// argv with the diagnostics flags before the command moved after it, when the command takes
+// them; otherwise argv as it was.
+std::vector<char*> with_diagnostics_after_command(int argc, char** argv, const CLI::App& app) {
+    std::vector<char*> args(argv, argv + argc);
+    auto first = args.begin() + 1;
+    const auto command = std::find_if_not(
+        first, args.end(), [](const char* word) { return is_diagnostics_flag(word); });
+    if (command == first || command == args.end()) return args;
+    const auto* sub = find_command(app, *command);
+    if (sub == nullptr || sub->get_option_no_throw("-q") == nullptr) return args;
+    std::rotate(first, command, command + 1);
+    return args;
+}
+
+// The subcommand named on the command line, if any: for its own --help in a usage error.
+const CLI::App* named_command(const CLI::App& app, const std::vector<std::string_view>& words) {
+    for (const auto& word : words) {
+        if (const auto* sub = find_command(app, word)) return sub;
+    }
+    return nullptr;
+}
+
+// A usage error, with the nearest valid option for an unknown one and the help to read.
+std::string usage_message(const CLI::ParseError& error, const CLI::App& app,
+                          const std::vector<std::string_view>& words) {
+    const auto* command = named_command(app, words);
+    const auto help = command == nullptr ? std::string("tsmqtt --help")
+                                         : fmt::format("tsmqtt {} --help", command->get_name());
+    if (dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr) {
+        const auto& scope = command == nullptr ? app : *command;
+        std::vector<std::string> known;
+        for (const auto* option : scope.get_options()) {
+            for (const auto& name : option->get_lnames()) known.push_back("--" + name);
+        }
+        for (const auto& extra : app.remaining(true)) {
+            if (!extra.starts_with("--")) continue;
+            const auto typed = extra.substr(0, extra.find('='));
+            if (const auto nearest = nearest_word(typed, known)) {
+                return fmt::format("unknown option {}: did you mean {}? (see {})", typed, *nearest,
+                                   help);
+            }
+        }
+    }
+    return fmt::format("{} (see {})", error.what(), help);
+}
+
+// CLI11 writes --help and --version to std::cout; a failed write is a failure (exit 1), as it
+// is for any other output.
+int exit_after_output(const CLI::App& app, const CLI::ParseError& request) {
+    const int code = app.exit(request);
+    std::cout.flush();
+    if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0 || !std::cout) {
+        // errno still holds the cause of the write that failed first.
+        print_error(fmt::format("cannot write to standard output: {}", std::strerror(errno)));
+        return to_int(ExitCode::failure);
+    }
+    return code;
 }
 
 }  // namespace
@@ -75,16 +157,24 @@ int run(int argc, char** argv) {
             "unknown command '{}': expected publish (pub), subscribe (sub) or profile", argv[1]));
         return to_int(ExitCode::usage);
     }
+    if (words.empty()) {
+        print_error(
+            fmt::format("no command given; {}, then run tsmqtt publish or tsmqtt "
+                        "subscribe (see tsmqtt --help)",
+                        kFirstSteps));
+        return to_int(ExitCode::usage);
+    }
+    auto args = with_diagnostics_after_command(argc, argv, app);
     try {
-        app.parse(argc, argv);
+        app.parse(static_cast<int>(args.size()), args.data());
     } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
+        return exit_after_output(app, e);
     } catch (const CLI::CallForAllHelp& e) {
-        return app.exit(e);
+        return exit_after_output(app, e);
     } catch (const CLI::CallForVersion& e) {
-        return app.exit(e);
+        return exit_after_output(app, e);
     } catch (const CLI::ParseError& e) {
-        print_error(fmt::format("{} (see tsmqtt --help)", e.what()));
+        print_error(usage_message(e, app, words));
         return to_int(ExitCode::usage);
     }
     install_signal_handlers();

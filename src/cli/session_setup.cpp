@@ -11,7 +11,8 @@ Resolved resolve_connection(const ConnectionArgs& args, bool stdin_taken) {
 }
 
 OpenedSession open_session(const Resolved& resolved, const ConnectionArgs& args,
-                           SessionOptions options, Output& out, Diagnostics& diagnostics) {
+                           SessionOptions options, Output& out, Diagnostics& diagnostics,
+                           Connect connect) {
     OpenedSession opened;
     if (args.dry_run) {
         for (const auto& line : describe_settings(resolved)) out.write(redact_output(line) + "\n");
@@ -21,12 +22,14 @@ OpenedSession open_session(const Resolved& resolved, const ConnectionArgs& args,
     }
     for (const auto& line : describe_settings(resolved)) diagnostics.note(1, line);
     if (const auto warning = insecure_warning(resolved.settings); !warning.empty())
-        diagnostics.warn(warning);
+        diagnostics.alarm(warning);
     options.reconnect = !args.no_reconnect;
-    options.stop = &stop_signal();
+    if (options.stop == nullptr) options.stop = &stop_signal();
     opened.session = make_paho_session(resolved.settings, resolved.client_id, options);
-    opened.session->connect();
-    diagnostics.note(1, "connected");
+    if (connect == Connect::now) {
+        opened.session->connect();
+        diagnostics.note(1, "connected");
+    }
     return opened;
 }
 

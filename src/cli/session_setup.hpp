@@ -22,10 +22,15 @@ struct OpenedSession {
     bool dry_run = false;  // session only prints what it would send, connected to nothing
 };
 
+// Whether open_session connects, or the caller does (publish retries a stream's first connect).
+enum class Connect { now, by_caller };
+
 // Step two. Under --dry-run the settings go to `out` and the session is a DryRunSession on
-// `out`. Otherwise they go to -v, the --insecure warning is given, and the session is made
-// with `options` (reconnect and stop are filled in from the arguments) and connected.
+// `out`. Otherwise they go to -v, the --insecure alarm is given, and the session is made with
+// `options` (reconnect from the arguments; stop, unless given, the signal flag) and, with
+// Connect::now, connected.
 OpenedSession open_session(const Resolved& resolved, const ConnectionArgs& args,
-                           SessionOptions options, Output& out, Diagnostics& diagnostics);
+                           SessionOptions options, Output& out, Diagnostics& diagnostics,
+                           Connect connect = Connect::now);
 
 }  // namespace tsmqtt::cli

@@ -10,7 +10,6 @@
 #include "cli/connection_options.hpp"
 #include "cli/io.hpp"
 #include "cli/session_setup.hpp"
-#include "cli/wall_clock.hpp"
 #include "core/error.hpp"
 #include "core/subscribe.hpp"
 #include "format/formatter.hpp"
@@ -139,7 +138,7 @@ int run_subscribe_command(SubscribeArgs& args) {
     StderrDiagnostics diagnostics(connection.verbosity, connection.quiet);
     FdOutput out(STDOUT_FILENO);
     SteadyClock clock;
-    SystemWallClock wall_clock;
+    SystemCalendar wall_clock;
     auto& stop = stop_signal();
     SessionOptions options;
     options.send_while_disconnected = false;

@@ -16,7 +16,8 @@ std::string_view trim(std::string_view text) {
     return text.substr(first, last - first + 1);
 }
 
-// RFC 4180 on one line: quoted cells may hold commas and doubled quotes.
+}  // namespace
+
 std::vector<std::string> split_csv(std::string_view line) {
     std::vector<std::string> cells(1);
     bool quoted = false;
@@ -49,6 +50,8 @@ std::vector<std::string> split_csv(std::string_view line) {
     if (quoted) usage_error("unterminated quote in CSV line");
     return cells;
 }
+
+namespace {
 
 void set_param(FeedParams& params, Param param, std::string value) {
     if (value.empty()) return;
@@ -87,23 +90,68 @@ FeedParams parse_form_line(std::string_view line) {
     return params;
 }
 
-FeedParams parse_json_line(std::string_view line) {
-    const auto doc = nlohmann::json::parse(line, nullptr, false);
-    if (doc.is_discarded()) usage_error("invalid JSON");
-    if (!doc.is_object()) usage_error("JSON line is not an object such as {\"field1\": 1.5}");
+// nlohmann's SAX events for one flat object, each value kept as the line wrote it: a number's
+// own text ("1e2", "3.14159265358979323846", "18446744073709551616"), never a double's rendering.
+class JsonLineReader {
+  public:
+    using json = nlohmann::json;
     FeedParams params;
-    for (const auto& [key, value] : doc.items()) {
-        const auto param = parse_param(key);
-        if (value.is_null()) continue;
-        if (value.is_string()) {
-            set_param(params, param, value.get<std::string>());
-        } else if (value.is_number() || value.is_boolean()) {
-            set_param(params, param, value.dump());
-        } else {
-            usage_error(fmt::format("value of '{}' is not a string, number or boolean", key));
-        }
+    std::string error;
+
+    bool null() { return scalar({}); }
+    bool boolean(bool value) { return scalar(value ? "true" : "false"); }
+    // nlohmann reports a number written with a minus sign here, one without it as unsigned: the
+    // integer 0 here was written "-0".
+    bool number_integer(json::number_integer_t value) {
+        return scalar(value == 0 ? std::string("-0") : fmt::format("{}", value));
     }
-    return params;
+    bool number_unsigned(json::number_unsigned_t value) { return scalar(fmt::format("{}", value)); }
+    // Every other number (a fraction, an exponent, an integer beyond 64 bits) comes with its
+    // lexeme.
+    bool number_float(json::number_float_t, const json::string_t& lexeme) { return scalar(lexeme); }
+    bool string(json::string_t& value) { return scalar(std::move(value)); }
+    bool binary(json::binary_t&) { return nested(); }
+    bool start_object(std::size_t) { return depth_++ == 0 || nested(); }
+    bool start_array(std::size_t) { return depth_ == 0 ? not_object() : nested(); }
+    bool end_object() {
+        --depth_;
+        return true;
+    }
+    bool end_array() { return true; }
+    bool key(json::string_t& name) {
+        param_ = parse_param(name);
+        key_ = std::move(name);
+        return true;
+    }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+        if (error.empty()) error = "invalid JSON";
+        return false;
+    }
+
+  private:
+    bool scalar(std::optional<std::string> value) {
+        if (depth_ == 0) return not_object();
+        if (value) set_param(params, param_, std::move(*value));
+        return true;
+    }
+    bool nested() {
+        error = fmt::format("value of '{}' is not a string, number or boolean", key_);
+        return false;
+    }
+    bool not_object() {
+        error = "JSON line is not an object such as {\"field1\": 1.5}";
+        return false;
+    }
+
+    int depth_ = 0;
+    Param param_{};
+    std::string key_;
+};
+
+FeedParams parse_json_line(std::string_view line) {
+    JsonLineReader reader;
+    if (!nlohmann::json::sax_parse(line, &reader)) usage_error(reader.error);
+    return std::move(reader.params);
 }
 
 }  // namespace

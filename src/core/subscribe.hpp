@@ -31,7 +31,7 @@ struct SubscribePlan {
 // Error(network) when the connection is lost and reconnecting is off. `clock` measures the
 // timeout and the connection's ups and downs; `wall_clock` stamps each update's received_at.
 ExitCode run_subscribe(Session& session, const SubscribePlan& plan, UpdateSink& sink,
-                       MonotonicClock& clock, const WallClock& wall_clock, Diagnostics& diagnostics,
+                       MonotonicClock& clock, const CalendarClock& wall_clock, Diagnostics& diagnostics,
                        const std::atomic<int>& stop);
 
 // Classifies one message as ThingSpeak would send it (or raw); throws Error(usage) with the

@@ -1,4 +1,6 @@
 // csv: RFC 4180 rows with the columns of CLI.md; an empty cell is a null or missing value.
+#include <map>
+#include <string>
 #include <variant>
 
 #include "format/append.hpp"
@@ -13,14 +15,13 @@ namespace {
 class CsvFormatter final : public Formatter {
   public:
     explicit CsvFormatter(const FormatOptions& options)
-        : header_(options.header), escape_(options.escape_controls) {}
+        : header_(options.header), escape_(options.escape_controls), labels_(options.labels) {}
 
     std::string header(UpdateKind kind) const override {
         if (!header_) return {};
         switch (kind) {
             case UpdateKind::channel:
-                return "created_at,channel_id,entry_id,field1,field2,field3,field4,field5,field6,"
-                       "field7,field8,latitude,longitude,elevation,status\n";
+                return channel_header();
             case UpdateKind::field:
                 return "received_at,channel_id,field,value\n";
             case UpdateKind::raw:
@@ -38,6 +39,23 @@ class CsvFormatter final : public Formatter {
     }
 
   private:
+    // --label names a field's column; the others keep ThingSpeak's names.
+    std::string channel_header() const {
+        std::string out = "created_at,channel_id,entry_id";
+        for (int field = 1; field <= 8; ++field) {
+            out += ',';
+            const auto label = labels_.find(field);
+            if (label == labels_.end()) {
+                out += "field";
+                append_uint(out, static_cast<std::uint64_t>(field));
+            } else {
+                cell(out, label->second);
+            }
+        }
+        out += ",latitude,longitude,elevation,status\n";
+        return out;
+    }
+
     void write(std::string& out, const ChannelUpdate& update) const {
         const FeedEntry& entry = update.entry;
         optional_cell(out, entry.created_at);
@@ -101,6 +119,7 @@ class CsvFormatter final : public Formatter {
 
     bool header_;
     bool escape_;
+    std::map<int, std::string> labels_;
 };
 
 }  // namespace

@@ -1,15 +1,17 @@
 #pragma once
 // Two waits in Paho C 1.3.12's connect path cost a one-shot publish 10 to 110 ms, where
-// mosquitto_pub takes 2 ms in all (bench/RESULTS.md). paho_waits.cpp shortens them while a
-// FirstConnect is alive, and only then: see there for how, and why it is safe.
+// mosquitto_pub takes 2 ms in all (bench/RESULTS.md). The tsmqtt executable, and only it,
+// shortens them while a FirstConnect is alive and only then: src/paho/interpose/paho_waits.cpp
+// says how and why that is safe; ARCHITECTURE.md ("Paho's first-connect waits") how it is
+// switched off. Any other program linking this library waits as Paho does.
 
 #include <atomic>
 
 namespace tsmqtt {
 
 // Whether PahoSession::connect() is waiting for its first CONNACK, and whether over plain TCP.
-extern std::atomic<bool> g_first_connect;
-extern std::atomic<bool> g_first_connect_tcp;
+inline std::atomic<bool> g_first_connect{false};
+inline std::atomic<bool> g_first_connect_tcp{false};
 
 class FirstConnect {
   public:

@@ -416,18 +416,23 @@ def test_readme_recipe_csv_count_into_a_file(tsmqtt, relay5, broker, tmp_path):
 
 # --- text options: labels, colour, header ----------------------------------------------------
 
-def test_labels_name_fields_in_text_only(tsmqtt, relay5, broker):
+def test_labels_name_fields_in_text_and_csv_headers(tsmqtt, relay5, broker):
     labels = ("--label", "1=Temperature", "--label", "field2=Humidity")
     text = sub(tsmqtt, "-c", "5117", *labels, "--count", "1", "--timeout", "20")
     fields = sub(tsmqtt, "-c", "5117", "--field", "all", *labels, "--count", "2", "--timeout", "20")
     csv = sub(tsmqtt, "-c", "5117", *labels, "--format", "csv", "--count", "1", "--timeout", "20")
+    js = sub(tsmqtt, "-c", "5117", *labels, "--format", "json", "--count", "1", "--timeout", "20")
     publish_entry(broker, 5117, form(field1="21.5", field2="40", created_at="2021-12-11T05:35:31Z"))
-    for proc in (text, fields, csv):
+    for proc in (text, fields, csv, js):
         assert proc.wait_exit() == 0, proc.stderr
     # The README's example line, with this channel and entry.
     assert text.out == ["2021-12-11T05:35:31Z  5117  #1  Temperature=21.5  Humidity=40"]
     assert [line.split("  ", 1)[1] for line in fields.out] == ["5117  Temperature=21.5", "5117  Humidity=40"]
-    assert csv.out == [CSV_CHANNEL_HEADER, "2021-12-11T05:35:31Z,5117,1,21.5,40,,,,,,,,,,"]
+    # CSV: the labels are the column names; JSON keeps ThingSpeak's keys.
+    assert csv.out == [CSV_CHANNEL_HEADER.replace("field1,field2", "Temperature,Humidity"),
+                       "2021-12-11T05:35:31Z,5117,1,21.5,40,,,,,,,,,,"]
+    entry = json.loads(js.out[0])
+    assert entry["field1"] == "21.5" and entry["field2"] == "40" and "Temperature" not in entry
 
 
 def test_labels_can_come_from_a_profile(tsmqtt, broker):

@@ -60,6 +60,18 @@ TEST_CASE("JSON lines accept strings, numbers, booleans and null", "[input_line]
           "lat=42.5&long=-71.1&elevation=-3");
 }
 
+TEST_CASE("JSON numbers are sent as the line wrote them", "[input_line]") {
+    CHECK(encoded(R"({"field1": 1e2, "field2": 3.14159265358979323846})") ==
+          "field1=1e2&field2=3.14159265358979323846");
+    CHECK(encoded(R"({"field1": 18446744073709551616, "field2": 18446744073709551615})") ==
+          "field1=18446744073709551616&field2=18446744073709551615");
+    CHECK(encoded(R"({"field1": -0, "field2": 0, "field3": -9223372036854775808, "4": 1.50})") ==
+          "field1=-0&field2=0&field3=-9223372036854775808&field4=1.50");
+    CHECK(encoded(R"({"field1": 2.5E-3})") == "field1=2.5E-3");
+    CHECK_THAT(error_of(R"({"field1": 1, "field2": {"nested": 1}})"),
+               Catch::Contains("value of 'field2' is not a string, number or boolean"));
+}
+
 TEST_CASE("bad lines say what is wrong", "[input_line]") {
     struct Case {
         std::string line;

@@ -39,7 +39,7 @@ constexpr const char* kEntry =
     R"({"channel_id":7,"created_at":"2021-12-11T05:35:31Z","entry_id":797,"field1":null,"field2":"21"})";
 
 // A fixed time of day, so that received_at comes from the clock the loop is given.
-class FixedWallClock final : public WallClock {
+class FixedCalendar final : public CalendarClock {
   public:
     time_point now() const override { return at; }
     time_point at = std::chrono::sys_days{std::chrono::year{2021} / 12 / 11} +
@@ -49,7 +49,7 @@ class FixedWallClock final : public WallClock {
 struct Rig {
     FakeSession session;
     TickingClock clock;
-    FixedWallClock wall_clock;
+    FixedCalendar wall_clock;
     RecordingDiagnostics diagnostics;
     StringOutput out;
     std::atomic<int> stop{0};
@@ -222,8 +222,13 @@ class FailingSubscribes final : public Session {
   public:
     explicit FailingSubscribes(FakeSession& inner) : inner_(inner) {}
     void connect() override { inner_.connect(); }
-    void publish(const OutgoingMessage& message) override { inner_.publish(message); }
-    std::size_t flush(std::chrono::steady_clock::time_point d) override { return inner_.flush(d); }
+    std::optional<std::uint64_t> publish(const OutgoingMessage& message) override {
+        return inner_.publish(message);
+    }
+    Deliveries take_deliveries(std::chrono::steady_clock::time_point d) override {
+        return inner_.take_deliveries(d);
+    }
+    bool connected() const override { return inner_.connected(); }
     void subscribe(const std::vector<std::string>& filters, int qos) override {
         inner_.subscribe(filters, qos);
         if (errors.empty()) return;

@@ -38,6 +38,15 @@ TEST_CASE("csv: a header row per kind of update, or none with --no-header", "[fo
     }
 }
 
+TEST_CASE("csv: --label names the channel feed's field columns, quoted when it must be",
+          "[format][csv]") {
+    auto options = csv_options();
+    options.labels = {{1, "Temperature"}, {3, "Wind, gusts"}};
+    CHECK(make_formatter(options)->header(UpdateKind::channel) ==
+          "created_at,channel_id,entry_id,Temperature,field2,\"Wind, gusts\",field4,field5,field6,"
+          "field7,field8,latitude,longitude,elevation,status\n");
+}
+
 TEST_CASE("csv: a channel row has every column, empty where null or missing", "[format][csv]") {
     const auto entry = parse_feed_entry(
         R"({"channel_id":1587079,"created_at":"2021-12-11T05:35:31Z","entry_id":797,"field1":null,)"

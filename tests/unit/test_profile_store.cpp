@@ -11,52 +11,13 @@
 
 #include "core/error.hpp"
 #include "profile/store.hpp"
+#include "temp_dir.hpp"
 
 using namespace tsmqtt;
+using namespace tsmqtt::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-// A private folder per test, removed afterwards even when the test fails.
-class TempDir {
-  public:
-    TempDir() {
-        static std::atomic<int> counter{0};
-        const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-        path_ =
-            fs::temp_directory_path() / ("tsmqtt-store-test-" + std::to_string(::getpid()) + "-" +
-                                         std::to_string(stamp) + "-" + std::to_string(counter++));
-        fs::create_directories(path_);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    const fs::path& path() const { return path_; }
-
-  private:
-    fs::path path_;
-};
-
-void write_file(const fs::path& path, const std::string& text, mode_t mode) {
-    std::ofstream(path) << text;
-    REQUIRE(::chmod(path.c_str(), mode) == 0);
-}
-
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-mode_t mode_of(const fs::path& path) {
-    struct stat info {};
-    REQUIRE(::stat(path.c_str(), &info) == 0);
-    return info.st_mode & 07777;
-}
 
 std::string load_error(const fs::path& path) {
     try {

@@ -1,0 +1,155 @@
+// `tsmqtt outbox status|list|clear`: what waits in the outbox, and dropping it.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/io.hpp"
+#include "cli/outbox_options.hpp"
+#include "core/error.hpp"
+#include "format/formatter.hpp"
+
+namespace tsmqtt::cli {
+namespace {
+
+struct OutboxCommandArgs {
+    OutboxArgs outbox;
+    std::string format = "text";
+    std::size_t limit = 0;  // 0: all
+    bool yes = false;
+};
+
+std::string dump(const nlohmann::json& json) {
+    // Bytes that are not UTF-8 become U+FFFD rather than an exception: the output stays JSON.
+    return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+std::string channel_text(const std::optional<std::uint64_t>& channel) {
+    return channel ? fmt::format("  channel {}", *channel) : std::string();
+}
+
+nlohmann::json optional_channel(const std::optional<std::uint64_t>& channel) {
+    return channel ? nlohmann::json(*channel) : nlohmann::json(nullptr);
+}
+
+std::string status_text(const OutboxStatus& status) {
+    const auto now = CalendarClock::now();
+    std::string out = fmt::format("file: {}\nsize: {} bytes\n{} waiting\n", status.file,
+                                  status.size_bytes, status.waiting);
+    for (const auto& count : status.per_destination) {
+        const auto age = std::chrono::duration_cast<std::chrono::seconds>(now - count.oldest);
+        out += fmt::format("  {}{}: {} waiting, oldest {} ({} ago)\n", count.destination,
+                           channel_text(count.channel), count.waiting, iso8601_utc(count.oldest),
+                           describe_age(age));
+    }
+    return out;
+}
+
+std::string status_json(const OutboxStatus& status) {
+    auto destinations = nlohmann::json::array();
+    for (const auto& count : status.per_destination) {
+        destinations.push_back({{"destination", count.destination},
+                                {"channel", optional_channel(count.channel)},
+                                {"waiting", count.waiting},
+                                {"oldest", iso8601_utc(count.oldest)}});
+    }
+    return dump({{"file", status.file},
+                 {"waiting", status.waiting},
+                 {"size_bytes", status.size_bytes},
+                 {"destinations", destinations}});
+}
+
+std::string message_line(const OutboxMessage& entry, Format format) {
+    const auto& message = entry.message;
+    switch (format) {
+        case Format::json:
+            return dump({{"id", entry.id},
+                         {"accepted_at", iso8601_utc(entry.accepted_at)},
+                         {"destination", entry.destination},
+                         {"channel", optional_channel(entry.channel)},
+                         {"topic", message.topic},
+                         {"qos", message.qos},
+                         {"retain", message.retain},
+                         {"created_at", entry.created_at},
+                         {"payload", message.payload}});
+        case Format::csv:
+            return fmt::format("{},{},{},{},{},{},{},{},{}\n", entry.id,
+                               iso8601_utc(entry.accepted_at), csv_field(entry.destination),
+                               entry.channel ? std::to_string(*entry.channel) : "",
+                               csv_field(message.topic), message.qos, message.retain ? 1 : 0,
+                               csv_field(entry.created_at), csv_field(message.payload));
+        case Format::text:
+            break;
+    }
+    // One message per line whatever its payload holds: controls and newlines are escaped.
+    return fmt::format("{}  {}  {}{}  {}  qos {}{}  {}\n", entry.id, iso8601_utc(entry.accepted_at),
+                       escape_for_terminal(entry.destination), channel_text(entry.channel),
+                       escape_for_terminal(message.topic), message.qos,
+                       message.retain ? " retain" : "", escape_for_terminal(message.payload));
+}
+
+void write_out(const std::string& text) {
+    if (!FdOutput(STDOUT_FILENO).write(text))
+        fail(ExitCode::failure, "cannot write to standard output");
+}
+
+int show_status(const OutboxCommandArgs& args) {
+    const auto status = open_outbox(args.outbox)->status();
+    const auto format = parse_format(args.format);
+    if (format == Format::csv) usage_error("outbox status --format: expected text or json");
+    write_out(format == Format::json ? status_json(status) : status_text(status));
+    return 0;
+}
+
+int list_messages(const OutboxCommandArgs& args) {
+    const auto format = parse_format(args.format);
+    const auto messages = open_outbox(args.outbox)->list(args.limit == 0 ? SIZE_MAX : args.limit);
+    std::string out =
+        format == Format::csv
+            ? "id,accepted_at,destination,channel,topic,qos,retain,created_at,payload\n"
+            : "";
+    for (const auto& entry : messages) out += message_line(entry, format);
+    write_out(out);
+    return 0;
+}
+
+int clear_messages(const OutboxCommandArgs& args) {
+    if (!args.yes)
+        usage_error("outbox clear drops every waiting message for good: add --yes to confirm");
+    auto outbox = open_outbox(args.outbox);
+    const auto dropped = outbox->clear();
+    StderrDiagnostics(0, false).warn(fmt::format("dropped {} waiting message{} from {}", dropped,
+                                                 dropped == 1 ? "" : "s", outbox->status().file));
+    return 0;
+}
+
+}  // namespace
+
+Runner define_outbox_command(CLI::App& command) {
+    auto args = std::make_shared<OutboxCommandArgs>();
+    command.require_subcommand(1);
+    auto* status = command.add_subcommand(
+        "status", "Messages waiting per broker and channel, the oldest, the file and its size");
+    status->add_option("-F,--format", args->format, "Output format: text or json")
+        ->check(CLI::IsMember({"text", "json"}));
+    auto* list = command.add_subcommand("list", "List the waiting messages, oldest first");
+    list->add_option("-F,--format", args->format, "Output format: text, csv or json (JSON Lines)")
+        ->check(CLI::IsMember({"text", "csv", "json"}));
+    list->add_option("--limit", args->limit, "List at most N messages (default all)")
+        ->type_name("N")
+        ->check(CLI::NonNegativeNumber);
+    auto* clear = command.add_subcommand("clear", "Drop every waiting message (needs --yes)");
+    clear->add_flag("--yes", args->yes, "Confirm: the messages are dropped for good");
+    for (auto* sub : {status, list, clear}) add_outbox_file_option(*sub, args->outbox);
+
+    return [=]() -> int {
+        if (status->parsed()) return show_status(*args);
+        if (list->parsed()) return list_messages(*args);
+        return clear_messages(*args);
+    };
+}
+
+}  // namespace tsmqtt::cli
