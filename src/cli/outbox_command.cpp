@@ -36,7 +36,7 @@ nlohmann::json optional_channel(const std::optional<std::uint64_t>& channel) {
 }
 
 std::string status_text(const OutboxStatus& status) {
-    const auto now = CalendarClock::now();
+    const auto now = WallClock::now();
     std::string out = fmt::format("file: {}\nsize: {} bytes\n{} waiting\n", status.file,
                                   status.size_bytes, status.waiting);
     for (const auto& count : status.per_destination) {

@@ -41,13 +41,13 @@ void MemoryOutbox::delivered(const std::vector<std::int64_t>& ids) {
     for (const auto id : ids) waiting_.erase(id);
 }
 
-std::optional<CalendarClock::time_point> MemoryOutbox::last_sent(std::uint64_t channel) {
+std::optional<WallClock::time_point> MemoryOutbox::last_sent(std::uint64_t channel) {
     const auto it = last_sent_.find(channel);
     if (it == last_sent_.end()) return std::nullopt;
     return it->second;
 }
 
-void MemoryOutbox::set_last_sent(std::uint64_t channel, CalendarClock::time_point when) {
+void MemoryOutbox::set_last_sent(std::uint64_t channel, WallClock::time_point when) {
     last_sent_[channel] = when;
 }
 

@@ -18,8 +18,8 @@ class MemoryOutbox final : public Outbox {
     std::vector<OutboxMessage> next(const std::string& destination, std::int64_t after,
                                     std::size_t limit) override;
     void delivered(const std::vector<std::int64_t>& ids) override;
-    std::optional<CalendarClock::time_point> last_sent(std::uint64_t channel) override;
-    void set_last_sent(std::uint64_t channel, CalendarClock::time_point when) override;
+    std::optional<WallClock::time_point> last_sent(std::uint64_t channel) override;
+    void set_last_sent(std::uint64_t channel, WallClock::time_point when) override;
     OutboxStatus status() override;
     std::vector<OutboxMessage> list(std::size_t limit) override;
     std::size_t clear() override;
@@ -29,7 +29,7 @@ class MemoryOutbox final : public Outbox {
     std::int64_t last_id_ = 0;
     std::map<std::int64_t, OutboxMessage> waiting_;
     std::map<std::string, bool> held_;
-    std::map<std::uint64_t, CalendarClock::time_point> last_sent_;
+    std::map<std::uint64_t, WallClock::time_point> last_sent_;
 };
 
 }  // namespace tsmqtt

@@ -15,7 +15,7 @@ std::string describe_age(std::chrono::seconds age) {
     return fmt::format("{} d", count / 86400);
 }
 
-std::string describe_waiting(const OutboxStatus& status, CalendarClock::time_point now) {
+std::string describe_waiting(const OutboxStatus& status, WallClock::time_point now) {
     if (status.waiting == 0 || status.per_destination.empty()) return "0 waiting";
     auto oldest = status.per_destination.front().oldest;
     for (const auto& count : status.per_destination) oldest = std::min(oldest, count.oldest);

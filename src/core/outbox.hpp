@@ -13,7 +13,7 @@
 
 namespace tsmqtt {
 
-using CalendarClock = std::chrono::system_clock;
+using WallClock = std::chrono::system_clock;
 
 // Where a message goes, without secrets: the endpoint URI ("ssl://mqtt3.thingspeak.com:8883",
 // "wss://host:443/mqtt"). Messages of one destination leave in the order they were accepted.
@@ -23,14 +23,14 @@ struct OutboxMessage {
     OutgoingMessage message;
     std::optional<std::uint64_t> channel;  // ThingSpeak mode: paced per channel
     std::string created_at;                // ThingSpeak mode: the stamp in the payload, if any
-    CalendarClock::time_point accepted_at{};
+    WallClock::time_point accepted_at{};
 };
 
 struct OutboxCount {
     std::string destination;
     std::optional<std::uint64_t> channel;
     std::size_t waiting = 0;
-    CalendarClock::time_point oldest{};
+    WallClock::time_point oldest{};
 };
 
 struct OutboxStatus {
@@ -43,7 +43,7 @@ struct OutboxStatus {
 // How long something has waited, as people say it: "40 s", "12 min", "3 h", "2 d".
 std::string describe_age(std::chrono::seconds age);
 // "12 waiting, oldest 3 h" ("0 waiting" when empty).
-std::string describe_waiting(const OutboxStatus& status, CalendarClock::time_point now);
+std::string describe_waiting(const OutboxStatus& status, WallClock::time_point now);
 
 class Outbox {
   public:
@@ -67,8 +67,8 @@ class Outbox {
     virtual void delivered(const std::vector<std::int64_t>& ids) = 0;
 
     // ThingSpeak pacing across processes: when a channel last got an entry.
-    virtual std::optional<CalendarClock::time_point> last_sent(std::uint64_t channel) = 0;
-    virtual void set_last_sent(std::uint64_t channel, CalendarClock::time_point when) = 0;
+    virtual std::optional<WallClock::time_point> last_sent(std::uint64_t channel) = 0;
+    virtual void set_last_sent(std::uint64_t channel, WallClock::time_point when) = 0;
 
     virtual OutboxStatus status() = 0;
     virtual std::vector<OutboxMessage> list(std::size_t limit) = 0;

@@ -69,12 +69,12 @@ constexpr const char* kMessageColumns =
     fail(ExitCode::config, fmt::format("outbox {}: {}", file, what));
 }
 
-std::int64_t to_millis(CalendarClock::time_point when) {
+std::int64_t to_millis(WallClock::time_point when) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count();
 }
 
-CalendarClock::time_point from_millis(std::int64_t millis) {
-    return CalendarClock::time_point(std::chrono::milliseconds(millis));
+WallClock::time_point from_millis(std::int64_t millis) {
+    return WallClock::time_point(std::chrono::milliseconds(millis));
 }
 
 std::optional<std::string> encode_properties(const MessageProperties& properties) {
@@ -183,7 +183,7 @@ class SqliteOutbox final : public Outbox {
                  fmt::format("outbox {} is full: {} messages wait (--outbox-max {}); not accepted",
                              db_.file(), waiting, max_messages_));
         }
-        const auto now = CalendarClock::now();
+        const auto now = WallClock::now();
         for (auto& message : messages) {
             message.accepted_at = now;
             const auto properties = encode_properties(message.message.properties);
@@ -215,7 +215,7 @@ class SqliteOutbox final : public Outbox {
         if (holder.step()) {
             const auto pid = static_cast<pid_t>(holder.integer(0));
             const bool mine = holder.text(1) == token_;
-            const bool expired = holder.integer(2) <= to_millis(CalendarClock::now());
+            const bool expired = holder.integer(2) <= to_millis(WallClock::now());
             // A holder that no longer exists (kill -9) need not be waited out.
             const bool dead = ::kill(pid, 0) != 0 && errno == ESRCH;
             if (!mine && !expired && !dead) return false;
@@ -263,14 +263,14 @@ class SqliteOutbox final : public Outbox {
         transaction.commit();
     }
 
-    std::optional<CalendarClock::time_point> last_sent(std::uint64_t channel) override {
+    std::optional<WallClock::time_point> last_sent(std::uint64_t channel) override {
         auto query = db_.prepare("SELECT last_sent FROM channels WHERE channel = ?");
         query.bind(1, static_cast<std::int64_t>(channel));
         if (!query.step()) return std::nullopt;
         return from_millis(query.integer(0));
     }
 
-    void set_last_sent(std::uint64_t channel, CalendarClock::time_point when) override {
+    void set_last_sent(std::uint64_t channel, WallClock::time_point when) override {
         Transaction transaction(db_, Durability::relaxed);
         auto upsert = db_.prepare(
             "INSERT INTO channels (channel, last_sent) VALUES (?, ?) "
@@ -359,7 +359,7 @@ class SqliteOutbox final : public Outbox {
         upsert.bind(1, destination)
             .bind(2, std::int64_t{::getpid()})
             .bind(3, token_)
-            .bind(4, to_millis(CalendarClock::now() + lease))
+            .bind(4, to_millis(WallClock::now() + lease))
             .run();
     }
 

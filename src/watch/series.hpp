@@ -12,8 +12,8 @@
 
 namespace tsmqtt::watch {
 
-using CalendarClock = std::chrono::system_clock;
-using TimePoint = CalendarClock::time_point;
+using WallClock = std::chrono::system_clock;
+using TimePoint = WallClock::time_point;
 using Span = std::chrono::seconds;
 
 // One or more values close together in time, merged.

@@ -106,7 +106,7 @@ TEST_CASE("outbox: messages of a destination leave in the order accepted, all fi
     full.message.properties.correlation_data = std::string("\x00\xff", 2);
     full.message.properties.message_expiry = 60;
     full.created_at = "2026-12-02T04:00:00Z";
-    const auto before = CalendarClock::now();
+    const auto before = WallClock::now();
     const auto first = outbox->append({message("mqtt://a:1883", "a1"), full});
     outbox->append({message("mqtt://b:1883", "b1")});
     outbox->append({message("mqtt://a:1883", "a3")});
@@ -287,7 +287,7 @@ TEST_CASE("outbox: when a channel last got an entry is kept per channel") {
     const auto file = dir.path() / "outbox.db";
     auto outbox = store.open(file, 100);
     CHECK_FALSE(outbox->last_sent(1).has_value());
-    const auto when = CalendarClock::time_point(std::chrono::milliseconds(1'764'650'000'123));
+    const auto when = WallClock::time_point(std::chrono::milliseconds(1'764'650'000'123));
     outbox->set_last_sent(1, when);
     outbox->set_last_sent(2, when - 15s);
     outbox->set_last_sent(1, when + 15s);
@@ -317,7 +317,7 @@ TEST_CASE("outbox: status counts per destination and channel; list and clear") {
     CHECK(status.per_destination[1].channel == std::optional<std::uint64_t>{8});
     CHECK(status.per_destination[2].destination == "b");
     CHECK_FALSE(status.per_destination[2].channel.has_value());
-    CHECK(status.per_destination[0].oldest <= CalendarClock::now());
+    CHECK(status.per_destination[0].oldest <= WallClock::now());
     CHECK(payloads(outbox->list(3)) == std::vector<std::string>{"1", "2", "3"});
     CHECK(outbox->clear() == 4);
     CHECK(outbox->status().waiting == 0);
@@ -331,7 +331,7 @@ TEST_CASE("outbox: ages and the waiting line read as people say them") {
     CHECK(describe_age(3h + 5min) == "3 h");
     CHECK(describe_age(50h) == "2 d");
     OutboxStatus status;
-    const auto now = CalendarClock::now();
+    const auto now = WallClock::now();
     CHECK(describe_waiting(status, now) == "0 waiting");
     status.waiting = 12;
     status.per_destination = {{"a", 7, 10, now - 5min}, {"b", std::nullopt, 2, now - 3h}};
