@@ -17,6 +17,8 @@ _tsmqtt_publish_options="-c --channel --status --lat --long --elevation --create
  -f --file --stdin-whole --qos -r --retain $_tsmqtt_connection_options $_tsmqtt_session_options"
 _tsmqtt_subscribe_options="-c --channel --field --read-key --label -t --topic --qos -F --format
  --color --no-header -n --count -W --timeout $_tsmqtt_connection_options $_tsmqtt_session_options"
+_tsmqtt_watch_options="-c --channel --field --read-key --label -t --topic --qos --span --history
+ --color $_tsmqtt_connection_options $_tsmqtt_session_options"
 _tsmqtt_profile_add_options="-c --channel --write-key --read-key --label --password-file
  --ask-password --default -h --help $_tsmqtt_connection_options"
 
@@ -101,7 +103,7 @@ _tsmqtt() {
             --color) _tsmqtt_reply 'auto always never' ;;
             --qos) _tsmqtt_reply '0 1 2' ;;
             --field)
-                if [[ $command == subscribe ]]; then
+                if [[ $command == subscribe || $command == watch ]]; then
                     _tsmqtt_reply '1 2 3 4 5 6 7 8 all'
                 elif ((value_index == 1)); then
                     _tsmqtt_reply '1 2 3 4 5 6 7 8'
@@ -118,7 +120,8 @@ _tsmqtt() {
                 compopt -o nospace
                 ;;
             -H | --host) _known_hosts_real -- "$cur" ;;
-            --cafile | --cert | --key | --password-file | -f | --file | --outbox-file) _filedir ;;
+            --span) _tsmqtt_reply '15m 1h 6h 1d' ;;
+            --cafile | --cert | --key | --password-file | -f | --file | --outbox-file | --history) _filedir ;;
             --capath) _filedir -d ;;
             --profile) _tsmqtt_reply "$(_tsmqtt_profiles "$1")" ;;
         esac
@@ -130,6 +133,7 @@ _tsmqtt() {
         '') options='-h --help -V --version' ;;
         publish) options=$_tsmqtt_publish_options ;;
         subscribe) options=$_tsmqtt_subscribe_options ;;
+        watch) options=$_tsmqtt_watch_options ;;
         profile)
             case $action in
                 add | import) options=$_tsmqtt_profile_add_options ;;
@@ -152,7 +156,7 @@ _tsmqtt() {
 
     case $command in
         '')
-            _tsmqtt_reply 'publish pub subscribe sub profile outbox'
+            _tsmqtt_reply 'publish pub subscribe sub watch profile outbox'
             ;;
         publish)
             _tsmqtt_reply 'field1= field2= field3= field4= field5= field6= field7= field8=

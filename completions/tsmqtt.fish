@@ -89,11 +89,12 @@ complete -c tsmqtt -n '__tsmqtt_in ""' -a publish -d 'Send a channel-feed entry,
 complete -c tsmqtt -n '__tsmqtt_in ""' -a pub -d 'Alias of publish'
 complete -c tsmqtt -n '__tsmqtt_in ""' -a subscribe -d 'Print channel-feed or field updates (or raw topics)'
 complete -c tsmqtt -n '__tsmqtt_in ""' -a sub -d 'Alias of subscribe'
+complete -c tsmqtt -n '__tsmqtt_in ""' -a watch -d 'A live chart of a channel (or raw topics) in the terminal'
 complete -c tsmqtt -n '__tsmqtt_in ""' -a profile -d 'Manage saved connection profiles'
 complete -c tsmqtt -n '__tsmqtt_in ""' -a outbox -d 'Show, deliver or drop the messages waiting in the outbox'
 
 # Broker settings: publish, subscribe, profile add, profile import.
-set -l settings '__tsmqtt_in publish subscribe "profile add" "profile import"'
+set -l settings '__tsmqtt_in publish subscribe watch "profile add" "profile import"'
 complete -c tsmqtt -n $settings -l url -x -a 'tcp:// mqtt:// ssl:// tls:// mqtts:// ws:// wss://' -d 'Whole endpoint: SCHEME://HOST[:PORT][/PATH]'
 complete -c tsmqtt -n $settings -s H -l host -x -a '(__fish_print_hostnames)' -d 'Broker host (default mqtt3.thingspeak.com)'
 complete -c tsmqtt -n $settings -s p -l port -x -a '1883 8883 80 443' -d 'Broker port'
@@ -111,7 +112,7 @@ complete -c tsmqtt -n $settings -l connect-timeout -x -d 'Connect timeout in sec
 complete -c tsmqtt -n $settings -l mqtt-version -x -a '3.1.1 5' -d 'MQTT protocol version (default 3.1.1)'
 
 # Publish and subscribe.
-set -l sessions '__tsmqtt_in publish subscribe'
+set -l sessions '__tsmqtt_in publish subscribe watch'
 complete -c tsmqtt -n $sessions -l profile -x -a '(__tsmqtt_profiles)' -d 'Use a saved profile (env TSMQTT_PROFILE)'
 complete -c tsmqtt -n $sessions -l password-file -r -F -d 'Read the password from FILE (- = stdin)'
 complete -c tsmqtt -n $sessions -l ask-password -d 'Prompt for the password without echo'
@@ -157,6 +158,18 @@ complete -c tsmqtt -n $subscribe -l color -x -a 'auto always never' -d 'Colour i
 complete -c tsmqtt -n $subscribe -l no-header -d 'CSV without the header row'
 complete -c tsmqtt -n $subscribe -s n -l count -x -d 'Exit 0 after N updates'
 complete -c tsmqtt -n $subscribe -s W -l timeout -x -d 'Exit 6 if --count was not reached after SECS'
+
+# watch
+set -l watch '__tsmqtt_in watch'
+complete -c tsmqtt -n $watch -s c -l channel -x -d 'ThingSpeak channel ID (repeatable)'
+complete -c tsmqtt -n $watch -l field -x -a '1 2 3 4 5 6 7 8 all' -d 'Chart field updates: N (1-8) or all (repeatable)'
+complete -c tsmqtt -n $watch -l read-key -x -d 'Legacy broker: channel Read API key'
+complete -c tsmqtt -n $watch -l label -x -a '1= 2= 3= 4= 5= 6= 7= 8=' -d 'Name a field\'s panel: N=NAME (repeatable)'
+complete -c tsmqtt -n $watch -s t -l topic -x -d 'Chart the numeric payloads of a topic filter (repeatable)'
+complete -c tsmqtt -n $watch -l qos -x -a '0 1 2' -d 'QoS (raw MQTT)'
+complete -c tsmqtt -n $watch -l span -x -a '15m 1h 6h 1d' -d 'Time shown (default 1h)'
+complete -c tsmqtt -n $watch -l history -r -F -d 'First load points from a CSV of subscribe --format csv'
+complete -c tsmqtt -n $watch -l color -x -a 'auto always never' -d 'Colour (NO_COLOR honoured)'
 
 # profile
 complete -c tsmqtt -n '__tsmqtt_in profile "profile list" "profile show" "profile remove" "profile default"' -s h -l help -d 'Print help and exit'

@@ -45,6 +45,7 @@ contexts=(
     "pub|pub|tsmqtt pub -"
     "subscribe|subscribe|tsmqtt subscribe -"
     "sub|sub|tsmqtt sub -"
+    "watch|watch|tsmqtt watch -"
     "profile|profile|tsmqtt profile -"
     "profile list|profile list|tsmqtt profile list -"
     "profile show|profile show|tsmqtt profile show NAME -"
@@ -84,7 +85,7 @@ help_subcommands outbox >"$work/commands.outbox"
 (($(wc -l <"$work/options.publish") >= 40)) || problem "found only $(wc -l <"$work/options.publish") options in 'tsmqtt publish --help'"
 (($(wc -l <"$work/options.subscribe") >= 30)) || problem "found only $(wc -l <"$work/options.subscribe") options in 'tsmqtt subscribe --help'"
 grep -qx -- --version "$work/options.tsmqtt" || problem "no --version in 'tsmqtt --help'"
-[[ "$(tr '\n' ' ' <"$work/commands.tsmqtt")" == "outbox profile pub publish sub subscribe " ]] ||
+[[ "$(tr '\n' ' ' <"$work/commands.tsmqtt")" == "outbox profile pub publish sub subscribe watch " ]] ||
     problem "unexpected commands in 'tsmqtt --help': $(tr '\n' ' ' <"$work/commands.tsmqtt")"
 [[ "$(tr '\n' ' ' <"$work/commands.profile")" == "add default import list remove show " ]] ||
     problem "unexpected commands in 'tsmqtt profile --help': $(tr '\n' ' ' <"$work/commands.profile")"
