@@ -80,10 +80,10 @@ StderrDiagnostics::~StderrDiagnostics() {
 void StderrDiagnostics::line(std::string_view text) {
     std::lock_guard lock(mutex_);
     clear_progress();
-    // Diagnostics can quote what came from the network: never raw on a terminal.
-    // Redacted before it is cut: a cut could leave part of a secret that redaction no longer knows.
-    auto safe = bounded(redact_output(text), kMaxDiagnosticBytes);
-    if (terminal_) safe = escape_for_terminal(safe);
+    // Diagnostics can quote what came from the network: never raw, even in a log that is
+    // read on a terminal later. This is the one place that escapes them. Redacted before it is
+    // cut: a cut could leave part of a secret that redaction no longer knows.
+    auto safe = escape_for_terminal(bounded(redact_output(text), kMaxDiagnosticBytes));
     safe.insert(0, "tsmqtt: ");
     safe += '\n';
     write_all(STDERR_FILENO, safe);
