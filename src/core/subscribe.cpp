@@ -31,8 +31,8 @@ Update to_update(const IncomingMessage& message, bool raw,
 }
 
 ExitCode run_subscribe(Session& session, const SubscribePlan& plan, UpdateSink& sink,
-                       MonotonicClock& clock, const CalendarClock& wall_clock, Diagnostics& diagnostics,
-                       const std::atomic<int>& stop) {
+                       MonotonicClock& clock, const CalendarClock& wall_clock,
+                       Diagnostics& diagnostics, const std::atomic<int>& stop) {
     const auto started = clock.now();
     auto deadline = MonotonicClock::time_point::max();
     if (plan.timeout &&

@@ -36,8 +36,8 @@ struct SubscribePlan {
 // Error(network) when the connection is lost and reconnecting is off. `clock` measures the
 // timeout and the connection's ups and downs; `wall_clock` stamps each update's received_at.
 ExitCode run_subscribe(Session& session, const SubscribePlan& plan, UpdateSink& sink,
-                       MonotonicClock& clock, const CalendarClock& wall_clock, Diagnostics& diagnostics,
-                       const std::atomic<int>& stop);
+                       MonotonicClock& clock, const CalendarClock& wall_clock,
+                       Diagnostics& diagnostics, const std::atomic<int>& stop);
 
 // Classifies one message as ThingSpeak would send it (or raw); throws Error(usage) with the
 // reason for a malformed channel-feed message, or for a topic that is neither feed when not raw.

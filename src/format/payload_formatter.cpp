@@ -4,6 +4,7 @@
 #include "core/feed_entry.hpp"
 #include "format/append.hpp"
 #include "format/formatters.hpp"
+#include "format/json_text.hpp"
 
 namespace tsmqtt {
 

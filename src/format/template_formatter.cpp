@@ -11,6 +11,7 @@
 #include "core/feed_entry.hpp"
 #include "format/append.hpp"
 #include "format/formatters.hpp"
+#include "format/json_text.hpp"
 
 namespace tsmqtt {
 
