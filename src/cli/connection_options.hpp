@@ -22,7 +22,7 @@ struct ConnectionArgs {
     bool quiet = false;
 };
 
-// Adds every connection option of CLI.md to a subcommand (and -v/-q, --dry-run).
+// Adds every connection option of docs/cli-contract.md to a subcommand (and -v/-q, --dry-run).
 void add_connection_options(CLI::App& app, ConnectionArgs& args);
 // Adds the options a profile can store (for `profile add`): no --profile, no diagnostics.
 void add_setting_options(CLI::App& app, std::vector<std::pair<std::string, std::string>>& values);

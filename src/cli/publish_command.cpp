@@ -70,7 +70,7 @@ FeedParams entry_params(const PublishArgs& args) {
     return params;
 }
 
-// ThingSpeak's rules (thingspeak-mqtt.md): QoS 0, no retain, MQTT 3.1.1.
+// ThingSpeak's rules (docs/thingspeak.md, "Rules and limits"): QoS 0, no retain, MQTT 3.1.1.
 void check_thingspeak_rules(const PublishArgs& args, const Settings& settings) {
     if (args.qos != 0) {
         usage_error(fmt::format(

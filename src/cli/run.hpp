@@ -2,7 +2,7 @@
 
 namespace tsmqtt::cli {
 
-// Parses the command line, runs the subcommand and returns the exit status of CLI.md.
+// Parses the command line, runs the subcommand and returns the exit status of docs/cli-contract.md.
 int run(int argc, char** argv);
 
 }  // namespace tsmqtt::cli

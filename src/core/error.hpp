@@ -1,5 +1,6 @@
 #pragma once
-// Errors are one exception type carrying the exit status of CLI.md; cli::run catches it once.
+// Errors are one exception type carrying the exit status of docs/cli-contract.md; cli::run catches
+// it once.
 #include <stdexcept>
 #include <string>
 

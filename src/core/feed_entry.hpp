@@ -1,6 +1,6 @@
 #pragma once
 // A channel-feed update as delivered to subscribers, in every form seen in the wild:
-// values as strings, numbers or null, and keys missing altogether (thingspeak-mqtt.md).
+// values as strings, numbers or null, and keys missing altogether (docs/thingspeak.md).
 #include <array>
 #include <cstdint>
 #include <optional>

@@ -17,7 +17,7 @@ namespace {
 
 using Steady = MonotonicClock::time_point;
 constexpr auto kSlice = std::chrono::milliseconds(50);
-// A stream commits what it read together, at least this often (CLI.md "The outbox").
+// A stream commits what it read together, at least this often (docs/cli-contract.md, "The outbox").
 constexpr auto kCommitEvery = std::chrono::milliseconds(200);
 constexpr std::size_t kBatch = 512;
 constexpr auto kLease = std::chrono::seconds(30);

@@ -1,7 +1,8 @@
 #pragma once
 // The publish loop: messages move from the input to the outbox (the queue of accepted
 // messages: in memory, or on disk with --outbox) and from there to the session, paced, and
-// leave the outbox only once the broker has them (CLI.md "publish: not one reading lost").
+// leave the outbox only once the broker has them (docs/cli-contract.md, "publish: no reading
+// lost").
 #include <atomic>
 #include <chrono>
 #include <optional>
@@ -68,7 +69,7 @@ PublishReport run_publish(Session& session, Outbox& outbox, const PublishPlan& p
 PublishReport deliver_outbox(Session& session, Outbox& outbox, const PublishPlan& plan,
                              PublishIo& io);
 
-// "3 sent, 0 skipped, 0 not sent" with the optional parts CLI.md names.
+// "3 sent, 0 skipped, 0 not sent" with the optional parts docs/cli-contract.md names.
 std::string summary_line(const PublishReport& report, const PublishPlan& plan);
 
 }  // namespace tsmqtt

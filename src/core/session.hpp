@@ -1,6 +1,6 @@
 #pragma once
 // The broker connection as the core sees it. PahoSession implements it over Paho; unit tests
-// use a fake. Every method may throw Error carrying the exit status of CLI.md.
+// use a fake. Every method may throw Error carrying the exit status of docs/cli-contract.md.
 #include <chrono>
 #include <cstdint>
 #include <optional>

@@ -25,7 +25,7 @@ struct FieldNumber {
 };
 FieldNumber parse_field_number(std::string_view text);  // "1".."8" or "field1".."field8"
 
-// The parameters of one channel-feed entry, in the stable order of CLI.md:
+// The parameters of one channel-feed entry, in the stable order of docs/cli-contract.md:
 // field1..field8, lat, long, elevation, status, created_at.
 enum class Param : int {
     field1,
@@ -53,7 +53,7 @@ inline Param field_param(FieldNumber field) {
     return static_cast<Param>(field.value - 1);
 }
 
-// Topics, current and legacy broker (thingspeak-mqtt.md).
+// Topics, current and legacy broker (docs/thingspeak.md).
 std::string publish_topic(ChannelId channel, const std::string& write_key = {});
 std::string publish_field_topic(ChannelId channel, FieldNumber field,
                                 const std::string& write_key = {});

@@ -1,4 +1,5 @@
-// csv: RFC 4180 rows with the columns of CLI.md; an empty cell is a null or missing value.
+// csv: RFC 4180 rows with the columns of docs/cli-contract.md; an empty cell is a null or missing
+// value.
 #include <map>
 #include <string>
 #include <variant>

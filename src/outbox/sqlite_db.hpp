@@ -1,6 +1,7 @@
 #pragma once
 // A thin RAII layer over the SQLite C API for the outbox store: one connection, prepared
-// statements, and SQLite result codes turned into Error with the exit codes of CLI.md.
+// statements, and SQLite result codes turned into Error with the exit codes of
+// docs/cli-contract.md.
 #include <sqlite3.h>
 
 #include <chrono>

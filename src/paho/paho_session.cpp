@@ -79,7 +79,7 @@ mqtt::ssl_options make_ssl_options(const Settings& settings) {
     if (!settings.capath.empty()) ssl.ca_path(settings.capath);
     if (!settings.cert.empty()) ssl.set_key_store(settings.cert);
     if (!settings.key.empty()) ssl.set_private_key(settings.key);
-    // Paho C checks the host name only with verify on (platform-notes.md, item 8).
+    // Paho C checks the host name only with verify on (docs/platform.md, Paho item 8).
     ssl.set_enable_server_cert_auth(!settings.insecure);
     ssl.set_verify(!settings.insecure);
     return ssl;
@@ -96,7 +96,7 @@ class PahoSession final : public Session {
         mqtt::create_options create(paho_version(settings.mqtt_version),
                                     static_cast<int>(options.window) + 16);
         create.set_send_while_disconnected(options.send_while_disconnected);
-        // No persistence files (platform-notes.md, item 6).
+        // No persistence files (docs/platform.md, Paho item 6).
         client_ = std::make_unique<mqtt::async_client>(endpoint_.uri(), client_id, create, nullptr);
         client_->set_message_callback([this](mqtt::const_message_ptr message) {
             SessionEvent event;
@@ -141,7 +141,7 @@ class PahoSession final : public Session {
                 // Ending anyway; there is nobody left to tell.
             }
         }
-        // Destroying the client costs 100-700 ms (platform-notes.md, item 5) and the process
+        // Destroying the client costs 100-700 ms (docs/platform.md, Paho item 5) and the process
         // ends right after a session: the client is left to the operating system.
         static_cast<void>(client_.release());
     }

@@ -1,5 +1,5 @@
 #pragma once
-// Session over Paho MQTT C++ 1.2.0 (mqtt::async_client). See platform-notes.md for the
+// Session over Paho MQTT C++ 1.2.0 (mqtt::async_client). See docs/platform.md for the
 // pitfalls this works around: explicit MQTT version, QoS 0 back-pressure, FIFO tokens, the
 // slow destructor, no ssl error_handler, host-name verification.
 #include <atomic>

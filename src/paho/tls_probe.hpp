@@ -1,6 +1,6 @@
 #pragma once
 // Finds out why a connection failed, with OpenSSL and plain sockets: Paho 1.2.0 reports
-// every TCP or TLS failure as one code (platform-notes.md, item 7).
+// every TCP or TLS failure as one code (docs/platform.md, Paho item 7).
 #include <string>
 
 #include "core/error.hpp"

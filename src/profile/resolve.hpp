@@ -1,6 +1,6 @@
 #pragma once
-// CLI.md's precedence, command line > environment > profile > built-in default: each layer is
-// applied lowest first through apply_setting, so a later layer wins and every setting's
+// docs/cli-contract.md's precedence, command line > environment > profile > built-in default: each
+// layer is applied lowest first through apply_setting, so a later layer wins and every setting's
 // source ("profile 'home'", "environment TSMQTT_HOST", "command line") is recorded for -v.
 #include <optional>
 #include <string>

@@ -149,7 +149,8 @@ class Broker:
                     "wrong_host": (self.pki["wrong_host_crt"], self.pki["wrong_host_key"]),
                     "expired": (self.pki["expired_crt"], self.pki["expired_key"])}[self.server_cert]
         tls = f"cafile {self.pki['ca']}\ncertfile {crt}\nkeyfile {key}\n"
-        # socket_domain ipv4: a WebSocket listener binds every address otherwise (platform-notes.md).
+        # socket_domain ipv4: a WebSocket listener binds every address otherwise
+        # (docs/platform.md, mosquitto item 2).
         return (f"user root\nper_listener_settings false\nallow_anonymous false\n"
                 f"password_file {self.passwd}\nacl_file {self.acl}\n"
                 f"log_dest file {self.log}\nlog_type all\nmax_queued_messages 200000\n"

@@ -1,5 +1,5 @@
 """Errors that say what went wrong: TLS diagnosis, refused credentials, unreachable and silent
-brokers, signals. Each asserts the exit status of CLI.md and the words of the one-line message."""
+brokers, signals. Each asserts the exit status of docs/cli-contract.md and the words of the one-line message."""
 import signal
 import socket
 import subprocess

@@ -214,7 +214,7 @@ void check_json(const tsmqtt::Update& update, std::string_view input) {
     }
 }
 
-// Both ends of the clock, an instant just before 1970, and one from thingspeak-mqtt.md.
+// Both ends of the clock, an instant just before 1970, and one from docs/thingspeak.md.
 Clock::time_point instant(std::size_t pick) {
     switch (pick % 4) {
         case 0:

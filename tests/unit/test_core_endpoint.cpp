@@ -5,7 +5,7 @@
 
 using namespace tsmqtt;
 
-TEST_CASE("parse_url accepts every scheme of CLI.md", "[endpoint]") {
+TEST_CASE("parse_url accepts every scheme of docs/cli-contract.md", "[endpoint]") {
     struct Case {
         std::string url;
         Transport transport;

@@ -10,7 +10,7 @@ using namespace tsmqtt;
 
 namespace {
 
-// Verbatim from thingspeak-mqtt.md, "Messages delivered to subscribers".
+// Verbatim from docs/thingspeak.md, "What subscribers receive".
 const std::string kThingSpeakEntry =
     R"({"channel_id":1587079,"created_at":"2021-12-11T05:35:31Z","entry_id":797,"field1":null,)"
     R"("field2":"21","field3":null,"field4":null,"field5":null,"field6":null,"field7":null,)"

@@ -20,7 +20,8 @@ std::string usage_message(const std::function<void()>& action) {
 
 }  // namespace
 
-TEST_CASE("encode_form writes parameters in the stable order of CLI.md", "[payload]") {
+TEST_CASE("encode_form writes parameters in the stable order of docs/cli-contract.md",
+          "[payload]") {
     FeedParams params;
     params.set(Param::created_at, "2014-12-31T23:59:59Z");
     params.set(Param::status, "ok");

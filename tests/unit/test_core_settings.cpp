@@ -205,7 +205,8 @@ TEST_CASE("secret values never appear in error messages", "[settings]") {
 
 TEST_CASE("later applies win and sources say where each value came from", "[settings]") {
     Settings settings;
-    // The order of CLI.md's precedence: default < profile < environment < command line.
+    // The order of docs/cli-contract.md's precedence: default < profile < environment < command
+    // line.
     apply_setting(settings, "username", "builtin-user", Origin::builtin, "");
     CHECK(!settings.explicitly_set(SettingId::username));
 

@@ -5,7 +5,7 @@
 
 using namespace tsmqtt;
 
-TEST_CASE("topics follow thingspeak-mqtt.md", "[thingspeak]") {
+TEST_CASE("topics follow docs/thingspeak.md", "[thingspeak]") {
     const ChannelId ch{1587079};
     CHECK(publish_topic(ch) == "channels/1587079/publish");
     CHECK(publish_topic(ch, "KEY") == "channels/1587079/publish/KEY");

@@ -29,7 +29,7 @@ Profile home() {
                    {{1, "Temperature"}}};
 }
 
-// The layers in CLI.md's order, as resolve_settings applies them.
+// The layers in docs/cli-contract.md's order, as resolve_settings applies them.
 Settings resolve(const Profile* profile, const EnvLookup& env,
                  const std::vector<std::pair<std::string, std::string>>& command_line) {
     Settings settings;
