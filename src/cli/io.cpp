@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <poll.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -113,29 +114,42 @@ void StderrDiagnostics::alarm(std::string_view text) {
     line(text);
 }
 
-bool FdLineSource::next_line(std::string& line, const std::atomic<int>& stop) {
+LineSource::Read FdLineSource::read_line(std::string& line, const std::atomic<int>& stop,
+                                         MonotonicClock::time_point deadline) {
     for (;;) {
         const auto newline = buffer_.find('\n', start_);
         if (newline != std::string::npos) {
             line.assign(buffer_, start_, newline - start_);
             start_ = newline + 1;
-            return true;
+            return Read::line;
         }
         if (eof_) {
-            if (start_ >= buffer_.size()) return false;
+            if (start_ >= buffer_.size()) return Read::end;
             line.assign(buffer_, start_);
             start_ = buffer_.size();
-            return true;
+            return Read::line;
         }
         if (start_ > 0) {
             buffer_.erase(0, start_);
             start_ = 0;
         }
-        if (stop.load() != 0) return false;
+        if (stop.load() != 0) return Read::waiting;
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        pollfd ready{fd_, POLLIN, 0};
+        const auto polled =
+            ::poll(&ready, 1, static_cast<int>(std::max<long long>(0, left.count())));
+        if (polled < 0 && errno != EINTR)
+            fail(ExitCode::failure,
+                 fmt::format("cannot read standard input: {}", std::strerror(errno)));
+        if (polled <= 0) {
+            if (std::chrono::steady_clock::now() >= deadline) return Read::waiting;
+            continue;
+        }
         char chunk[65536];
         const auto n = ::read(fd_, chunk, sizeof chunk);
         if (n < 0) {
-            if (errno == EINTR) continue;
+            if (errno == EINTR || errno == EAGAIN) continue;
             fail(ExitCode::failure,
                  fmt::format("cannot read standard input: {}", std::strerror(errno)));
         }
