@@ -239,3 +239,14 @@ def test_twenty_concurrent_profile_adds_all_land(tmp_path):
     listed = run(["profile", "list"], env).stdout.decode().split("\n")
     names = {line.split()[0] for line in listed if line}
     assert names == {f"p{i}" for i in range(20)}
+
+
+# Item 8: --cafile replaces the system store (OpenSSL's SSL_CERT_FILE stands in for it here).
+
+def test_cafile_replaces_the_system_store(broker, tmp_path):
+    env = admin_env(tmp_path, SSL_CERT_FILE=broker.pki["ca"])
+    args = ["publish", *admin_args(broker, "tls"), "--connect-timeout", "5", "-t", "sec/ca", "-m", "1"]
+    assert run(args, env).returncode == 0  # the system store alone trusts the broker's CA
+    result = run([*args, "--cafile", broker.pki["other_ca"]], env)
+    assert result.returncode == 4
+    assert "signed by an unknown CA" in one_line(result)
