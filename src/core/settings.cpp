@@ -160,6 +160,10 @@ void apply_url(Settings& settings, std::string_view value, Origin origin, std::s
     const auto via = fmt::format("{} (url)", source);
     settings.sources["transport"] = via;
     settings.sources["host"] = via;
+    if (!parts.username.empty()) {
+        settings.username = parts.username;
+        settings.sources["username"] = via;
+    }
     if (settings.port) settings.sources["port"] = via;
     if (!parts.path.empty()) settings.sources["ws-path"] = via;
 }

@@ -250,3 +250,10 @@ def test_cafile_replaces_the_system_store(broker, tmp_path):
     result = run([*args, "--cafile", broker.pki["other_ca"]], env)
     assert result.returncode == 4
     assert "signed by an unknown CA" in one_line(result)
+
+
+def test_a_url_user_name_is_the_username(broker, tmp_path):
+    url = f"mqtt://{ADMIN[0]}@127.0.0.1:{broker.ports['tcp']}"
+    result = run(["publish", "-v", "--url", url, "-t", "sec/user", "-m", "1"], admin_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert f"username {ADMIN[0]} (command line (url))" in result.stderr.decode()
