@@ -7,6 +7,7 @@
 #include <random>
 
 #include "core/error.hpp"
+#include "profile/files.hpp"
 #include "profile/resolve.hpp"
 #include "profile/store.hpp"
 
@@ -109,13 +110,7 @@ Resolved resolve_settings(const ConnectionArgs& args, bool stdin_taken) {
     apply_environment(settings, env);
     apply_command_line(settings, args.values);
     if (!args.password_file.empty()) {
-        auto password = read_file(args.password_file, "password file");
-        while (!password.empty() && (password.back() == '\n' || password.back() == '\r'))
-            password.pop_back();
-        if (password.find('\n') != std::string::npos) {
-            fail(ExitCode::config,
-                 fmt::format("password file '{}' has more than one line", args.password_file));
-        }
+        const auto password = read_password_file(args.password_file, stop_signal());
         apply_setting(settings, SettingId::password, password, Origin::command_line,
                       args.password_file == "-"
                           ? std::string("--password-file - (standard input)")

@@ -15,6 +15,7 @@
 #include "core/quote.hpp"
 #include "core/redact.hpp"
 #include "format/formatter.hpp"
+#include "profile/files.hpp"
 
 namespace tsmqtt::cli {
 namespace {
@@ -26,13 +27,9 @@ extern "C" void on_signal(int signal) {
     g_stop.store(signal);
 }
 
-void write_all(int fd, std::string_view text) {
-    while (!text.empty()) {
-        const auto n = ::write(fd, text.data(), text.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return;
-        text.remove_prefix(static_cast<std::size_t>(n));
-    }
+// stderr and the terminal: a failed write has nowhere to be reported.
+void write_or_drop(int fd, std::string_view text) {
+    [[maybe_unused]] const bool written = write_all(fd, text);
 }
 
 }  // namespace
@@ -86,12 +83,12 @@ void StderrDiagnostics::line(std::string_view text) {
     auto safe = escape_for_terminal(bounded(redact_output(text), kMaxDiagnosticBytes));
     safe.insert(0, "tsmqtt: ");
     safe += '\n';
-    write_all(STDERR_FILENO, safe);
+    write_or_drop(STDERR_FILENO, safe);
 }
 
 void StderrDiagnostics::clear_progress() {
     if (progress_shown_) {
-        write_all(STDERR_FILENO, "\r\033[K");
+        write_or_drop(STDERR_FILENO, "\r\033[K");
         progress_shown_ = false;
     }
 }
@@ -107,7 +104,7 @@ void StderrDiagnostics::warn(std::string_view text) {
 void StderrDiagnostics::progress(std::string_view text) {
     if (quiet_ || !terminal_) return;
     std::lock_guard lock(mutex_);
-    write_all(STDERR_FILENO, fmt::format("\r\033[K{}", text));
+    write_or_drop(STDERR_FILENO, fmt::format("\r\033[K{}", text));
     progress_shown_ = true;
 }
 
@@ -193,34 +190,22 @@ bool FdOutput::write(std::string_view text) {
 }
 
 std::string read_all(int fd) {
-    std::string data;
-    char chunk[65536];
-    for (;;) {
-        const auto n = ::read(fd, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR) {
-            if (g_stop.load() != 0) fail(exit_code_for_signal(g_stop.load()), "interrupted");
-            continue;
-        }
-        if (n < 0) fail(ExitCode::config, fmt::format("read failed: {}", std::strerror(errno)));
-        if (n == 0) return data;
-        data.append(chunk, static_cast<std::size_t>(n));
+    try {
+        return tsmqtt::read_all(fd, "standard input", kUnbounded, g_stop);
+    } catch (const Error& e) {
+        if (e.code() == ExitCode::interrupted) fail(exit_code_for_signal(g_stop.load()), e.what());
+        throw;
     }
 }
 
 std::string read_file(const std::string& path, const char* what) {
     if (path == "-") return read_all(STDIN_FILENO);
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    // Any file: a message may come from a FIFO (`--file <(command)`).
+    const FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0)
         fail(ExitCode::config,
              fmt::format("cannot read {} '{}': {}", what, path, std::strerror(errno)));
-    try {
-        auto data = read_all(fd);
-        ::close(fd);
-        return data;
-    } catch (const Error& e) {
-        ::close(fd);
-        fail(ExitCode::config, fmt::format("cannot read {} '{}': {}", what, path, e.what()));
-    }
+    return tsmqtt::read_all(fd.get(), fmt::format("{} '{}'", what, path), kUnbounded, g_stop);
 }
 
 // Like getpass(3): the controlling terminal, not stdin (which may carry data), and echo is off
@@ -243,7 +228,7 @@ std::string prompt_password(const std::string& prompt) {
         ::close(fd);
         fail(ExitCode::config, kNoTerminal);
     }
-    write_all(fd, prompt);
+    write_or_drop(fd, prompt);
     std::string password;
     bool interrupted = false;
     bool answered = false;  // a line was ended: end of input is no answer, not an empty password
@@ -262,7 +247,7 @@ std::string prompt_password(const std::string& prompt) {
         password += c;
     }
     ::tcsetattr(fd, TCSAFLUSH, &saved);
-    write_all(fd, "\n");
+    write_or_drop(fd, "\n");
     ::close(fd);
     if (interrupted)
         fail(exit_code_for_signal(g_stop.load()), "interrupted at the password prompt");

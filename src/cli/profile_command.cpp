@@ -10,6 +10,7 @@
 #include "core/redact.hpp"
 #include "core/settings.hpp"
 #include "profile/credentials.hpp"
+#include "profile/files.hpp"
 #include "profile/store.hpp"
 
 namespace tsmqtt::cli {
@@ -50,12 +51,8 @@ Profile build_profile(const ProfileArgs& args,
             "the credentials file and --password-file both want standard input; give one of them a "
             "file");
     }
-    if (!args.password_file.empty()) {
-        auto password = read_file(args.password_file, "password file");
-        while (!password.empty() && (password.back() == '\n' || password.back() == '\r'))
-            password.pop_back();
-        values.emplace_back("password", password);
-    }
+    if (!args.password_file.empty())
+        values.emplace_back("password", read_password_file(args.password_file, stop_signal()));
     if (args.ask_password) values.emplace_back("password", prompt_password("Password: "));
     Settings check;
     Profile profile;
@@ -74,12 +71,14 @@ Profile build_profile(const ProfileArgs& args,
 
 void save_profile(const ProfileArgs& args, Profile profile) {
     validate_profile_name(args.name);
-    auto store = load_store();
-    const bool first = store.profiles().empty();
-    store.put(std::move(profile));
-    if (args.make_default || first) store.set_default(args.name);
-    store.save();
-    say(fmt::format("saved profile '{}' in {}{}", args.name, store.path().string(),
+    const auto path = profile_file_path(process_env());
+    bool first = false;
+    ProfileStore::update(path, [&](ProfileStore& store) {
+        first = store.profiles().empty();
+        store.put(std::move(profile));
+        if (args.make_default || first) store.set_default(args.name);
+    });
+    say(fmt::format("saved profile '{}' in {}{}", args.name, path.string(),
                     args.make_default || first ? " (default)" : ""));
 }
 
@@ -174,16 +173,16 @@ Runner define_profile_command(CLI::App& command) {
             save_profile(*args, build_profile(*args, values));
             return 0;
         }
-        auto store = load_store();
+        const auto path = profile_file_path(process_env());
         if (remove->parsed()) {
-            if (!store.remove(args->name))
-                fail(ExitCode::config, fmt::format("unknown profile '{}'", args->name));
-            store.save();
+            ProfileStore::update(path, [&](ProfileStore& store) {
+                if (!store.remove(args->name))
+                    fail(ExitCode::config, fmt::format("unknown profile '{}'", args->name));
+            });
             say(fmt::format("removed profile '{}'", args->name));
             return 0;
         }
-        store.set_default(args->name);
-        store.save();
+        ProfileStore::update(path, [&](ProfileStore& store) { store.set_default(args->name); });
         say(fmt::format("'{}' is now the default profile", args->name));
         return 0;
     };

@@ -187,6 +187,10 @@ void apply_url(Settings& settings, std::string_view value, const SettingSource& 
     source_slot(settings, SettingId::host) = part_source(named);
     source_slot(settings, SettingId::port) = part_source(named && settings.port.has_value());
     source_slot(settings, SettingId::ws_path) = part_source(named && !parts.path.empty());
+    if (!parts.username.empty()) {
+        settings.username = parts.username;
+        source_slot(settings, SettingId::username) = part_source(named);
+    }
 }
 
 // Validates, then stores: a value that fails leaves Settings untouched. The url is stored by

@@ -75,6 +75,9 @@ int paho_version(MqttVersion version) {
 
 mqtt::ssl_options make_ssl_options(const Settings& settings) {
     mqtt::ssl_options ssl;
+    // --cafile/--capath replace the system store (Paho C loads the default paths only when
+    // neither is given; tls_probe.cpp does the same): trusting one private CA for a private
+    // broker should not also trust every public CA for it.
     if (!settings.cafile.empty()) ssl.set_trust_store(settings.cafile);
     if (!settings.capath.empty()) ssl.ca_path(settings.capath);
     if (!settings.cert.empty()) ssl.set_key_store(settings.cert);

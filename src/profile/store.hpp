@@ -26,9 +26,14 @@ std::filesystem::path profile_file_path(const EnvLookup& env);
 class ProfileStore {
   public:
     // A missing file is an empty store. Throws Error(config) for a file readable by group or
-    // others (message includes the chmod that fixes it), an unreadable file, or bad TOML
+    // others (message includes the chmod that fixes it), a file of another user or in a folder
+    // others can write, a FIFO, device or folder in its place, an unreadable file, or bad TOML
     // (message names the line).
     static ProfileStore load(const std::filesystem::path& path);
+    // Load, change, save under a lock (profile/files.hpp), so that concurrent updates of the
+    // same file all land.
+    static void update(const std::filesystem::path& path,
+                       const std::function<void(ProfileStore&)>& change);
 
     const std::vector<Profile>& profiles() const { return profiles_; }
     const Profile* find(std::string_view name) const;

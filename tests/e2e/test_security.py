@@ -157,3 +157,103 @@ def test_missing_client_certificate_is_named(client_cert_broker, tmp_path):
     assert result.returncode == 4
     line = one_line(result)
     assert "client certificate" in line and "--cert" in line, line
+
+
+# Items 5-7: the profile file and password files are checked as ssh checks a key; the store is
+# locked around read-modify-rename.
+
+def profile_env(config):
+    return clean_env(TSMQTT_CONFIG=config, NO_COLOR="1")
+
+
+def private_profile(path):
+    path.write_text('[profiles.home]\nhost = "127.0.0.1"\n')
+    path.chmod(0o600)
+    return path
+
+
+def test_profile_file_of_another_user_is_refused(tmp_path):
+    config = private_profile(tmp_path / "profiles.toml")
+    os.chown(config, 65534, 65534)
+    result = run(["profile", "list"], profile_env(config))
+    assert result.returncode == 7
+    assert "belongs to another user" in one_line(result)
+
+
+def test_profile_file_in_a_folder_others_can_write_is_refused(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    config = private_profile(shared / "profiles.toml")
+    result = run(["publish", "--dry-run", "-t", "x", "-m", "1"], profile_env(config))
+    assert result.returncode == 7
+    assert "in a folder others can write" in one_line(result)
+
+
+@pytest.mark.parametrize("command", [["profile", "list"], ["publish", "--dry-run", "-t", "x", "-m", "1"]])
+def test_fifo_as_profile_file_is_refused_at_once(tmp_path, command):
+    fifo = tmp_path / "profiles.toml"
+    os.mkfifo(fifo, 0o600)
+    result = run(command, profile_env(fifo), timeout=10)
+    assert result.returncode == 7
+    assert "is a FIFO, not a regular file" in one_line(result)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder"])
+def test_password_file_that_is_not_a_regular_file_is_refused_at_once(tmp_path, kind):
+    path = {"fifo": tmp_path / "pw", "device": "/dev/zero", "folder": str(tmp_path)}[kind]
+    if kind == "fifo":
+        os.mkfifo(path, 0o600)
+    for command in (["publish", "--dry-run", "-t", "x", "-m", "1"], ["profile", "add", "p"]):
+        result = run([*command, "--password-file", str(path)], profile_env(tmp_path / "profiles.toml"), timeout=10)
+        assert result.returncode == 7, (command, result.stderr)
+        assert "not a regular file" in one_line(result)
+
+
+def test_a_huge_password_file_is_refused_without_reading_it_all(tmp_path):
+    big = tmp_path / "pw"
+    big.write_bytes(b"x" * 10_000_000)
+    result = run(["publish", "--dry-run", "-t", "x", "-m", "1", "--password-file", str(big)],
+                 profile_env(tmp_path / "profiles.toml"))
+    assert result.returncode == 7
+    assert "too long (more than 4096 bytes)" in one_line(result)
+
+
+def test_twenty_concurrent_profile_adds_all_land(tmp_path):
+    config = tmp_path / "profiles.toml"
+    env = profile_env(config)
+    procs = [subprocess.Popen([TSMQTT, "profile", "add", f"p{i}", "--url", "tcp://127.0.0.1:1883"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+             for i in range(20)]
+    try:
+        codes = [p.wait(timeout=60) for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                os.killpg(p.pid, 9)
+                p.wait()
+        for p in procs:
+            p.stdout.close()
+            p.stderr.close()
+    assert codes == [0] * 20
+    listed = run(["profile", "list"], env).stdout.decode().split("\n")
+    names = {line.split()[0] for line in listed if line}
+    assert names == {f"p{i}" for i in range(20)}
+
+
+# Item 8: --cafile replaces the system store (OpenSSL's SSL_CERT_FILE stands in for it here).
+
+def test_cafile_replaces_the_system_store(broker, tmp_path):
+    env = admin_env(tmp_path, SSL_CERT_FILE=broker.pki["ca"])
+    args = ["publish", *admin_args(broker, "tls"), "--connect-timeout", "5", "-t", "sec/ca", "-m", "1"]
+    assert run(args, env).returncode == 0  # the system store alone trusts the broker's CA
+    result = run([*args, "--cafile", broker.pki["other_ca"]], env)
+    assert result.returncode == 4
+    assert "signed by an unknown CA" in one_line(result)
+
+
+def test_a_url_user_name_is_the_username(broker, tmp_path):
+    url = f"mqtt://{ADMIN[0]}@127.0.0.1:{broker.ports['tcp']}"
+    result = run(["publish", "-v", "--url", url, "-t", "sec/user", "-m", "1"], admin_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert f"username {ADMIN[0]} (command line (url))" in result.stderr.decode()
