@@ -184,6 +184,7 @@ class PahoSession final : public Session {
                 auto token = client_->publish(message.topic, message.payload.data(),
                                               message.payload.size(), message.qos, message.retain);
                 pending_.push_back({++last_id_, std::move(token), message.qos, generation});
+                collect();  // a probe right behind the message, when none is out
                 return last_id_;
             } catch (const mqtt::exception& e) {
                 if (e.get_return_code() == MQTTASYNC_DISCONNECTED) return std::nullopt;
@@ -296,9 +297,10 @@ class PahoSession final : public Session {
     // uses). On a loss, what the dead connection held unconfirmed is lost.
     void collect() {
         if (probe_) {
+            // An UNSUBACK can only come on the connection the probe went out on, after all it
+            // covers: those of that connection not lost by then are confirmed.
             const auto probe = state(probe_);
-            if (probe == State::done && probe_generation_ == losses_.load())
-                vouched_ = probe_covers_;
+            if (probe == State::done) vouched_ = std::max(vouched_, probe_covers_);
             if (probe != State::waiting) probe_.reset();
         }
         while (!pending_.empty()) {
@@ -328,7 +330,6 @@ class PahoSession final : public Session {
         if (!probe_ && connected_ && !pending_.empty() && pending_.back().qos == 0 &&
             pending_.back().id > vouched_) {
             try {
-                probe_generation_ = losses;
                 probe_covers_ = pending_.back().id;
                 probe_ = client_->unsubscribe(probe_topic_);
             } catch (const mqtt::exception&) {
@@ -380,7 +381,6 @@ class PahoSession final : public Session {
     std::uint64_t vouched_ = 0;  // every QoS 0 message up to this id is confirmed
     mqtt::token_ptr probe_;
     std::uint64_t probe_covers_ = 0;
-    std::uint64_t probe_generation_ = 0;
     std::string probe_topic_;
     std::atomic<std::uint64_t> losses_{0};
     std::uint64_t seen_losses_ = 0;
