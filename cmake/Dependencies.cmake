@@ -21,6 +21,11 @@ get_target_property(TSMQTT_TOML_INCLUDES tomlplusplus::tomlplusplus INTERFACE_IN
 add_library(tsmqtt_toml INTERFACE)
 target_include_directories(tsmqtt_toml SYSTEM INTERFACE ${TSMQTT_TOML_INCLUDES})
 target_compile_definitions(tsmqtt_toml INTERFACE TOML_HEADER_ONLY=1)
+# ncursesw, the wide-character build, for tsmqtt watch's screen (src/terminal/ alone).
+set(CURSES_NEED_WIDE TRUE)
+tsmqtt_require(Curses libncurses-dev)
+# FindCurses defines variables, not targets, and the function above keeps them to itself.
+find_package(Curses QUIET)
 if(TSMQTT_BUILD_TESTS)
   tsmqtt_require(Catch2 catch2 2)
 endif()

@@ -5,7 +5,7 @@
 
 # Options that take no value; every other option takes one (publish --field takes two).
 _tsmqtt_flags=' -h --help -V --version --insecure --ask-password --no-reconnect -v --verbose '
-_tsmqtt_flags+=' -q --quiet --dry-run --strict --stdin --stdin-whole -r --retain --no-header --default '
+_tsmqtt_flags+=' -q --quiet --dry-run --strict --stdin --stdin-whole -r --retain --no-header --default --yes '
 
 _tsmqtt_connection_options='--url -H --host -p --port -T --transport --ws-path -i --client-id
  -u --username --cafile --capath --cert --key --insecure --keepalive --connect-timeout
@@ -18,8 +18,12 @@ _tsmqtt_publish_options="-c --channel --status --lat --long --elevation --create
  -f --file --stdin-whole --qos -r --retain $_tsmqtt_connection_options $_tsmqtt_session_options"
 _tsmqtt_subscribe_options="-c --channel --field --read-key --label -t --topic --qos -F --format
  --color --no-header -n --count -W --timeout $_tsmqtt_connection_options $_tsmqtt_session_options"
+_tsmqtt_watch_options="-c --channel --field --read-key --label -t --topic --qos --span --history
+ --color $_tsmqtt_connection_options $_tsmqtt_session_options"
 _tsmqtt_profile_add_options="-c --channel --write-key --read-key --label --password-file
  --ask-password --default -h --help $_tsmqtt_connection_options"
+
+_tsmqtt_outbox_file_options='--outbox-file -h --help'
 
 # Saved profile names, read live: `profile list` prints one per line, the default one
 # followed by "  (default)".
@@ -71,7 +75,7 @@ _tsmqtt() {
                 pub) command=publish ;;
                 sub) command=subscribe ;;
             esac
-        elif [[ $command == profile && -z $action ]]; then
+        elif [[ ($command == profile || $command == outbox) && -z $action ]]; then
             action=$word
         else
             positionals=$((positionals + 1))
@@ -89,12 +93,18 @@ _tsmqtt() {
     if [[ -n $value_of ]]; then
         case $value_of in
             -T | --transport) _tsmqtt_reply 'tcp tls ws wss' ;;
-            -F | --format) _tsmqtt_reply 'text csv json' ;;
+            -F | --format)
+                if [[ $command == outbox && $action == status ]]; then
+                    _tsmqtt_reply 'text json'
+                else
+                    _tsmqtt_reply 'text csv json'
+                fi
+                ;;
             --mqtt-version) _tsmqtt_reply '3.1.1 5' ;;
             --color) _tsmqtt_reply 'auto always never' ;;
             --qos) _tsmqtt_reply '0 1 2' ;;
             --field)
-                if [[ $command == subscribe ]]; then
+                if [[ $command == subscribe || $command == watch ]]; then
                     _tsmqtt_reply '1 2 3 4 5 6 7 8 all'
                 elif ((value_index == 1)); then
                     _tsmqtt_reply '1 2 3 4 5 6 7 8'
@@ -111,7 +121,8 @@ _tsmqtt() {
                 compopt -o nospace
                 ;;
             -H | --host) _known_hosts_real -- "$cur" ;;
-            --cafile | --cert | --key | --password-file | -f | --file | --unsent | --outbox-file) _filedir ;;
+            --span) _tsmqtt_reply '15m 1h 6h 1d' ;;
+            --cafile | --cert | --key | --password-file | -f | --file | --outbox-file | --unsent | --history) _filedir ;;
             --capath) _filedir -d ;;
             --profile) _tsmqtt_reply "$(_tsmqtt_profiles "$1")" ;;
         esac
@@ -123,9 +134,18 @@ _tsmqtt() {
         '') options='-h --help -V --version' ;;
         publish) options=$_tsmqtt_publish_options ;;
         subscribe) options=$_tsmqtt_subscribe_options ;;
+        watch) options=$_tsmqtt_watch_options ;;
         profile)
             case $action in
                 add | import) options=$_tsmqtt_profile_add_options ;;
+                *) options='-h --help' ;;
+            esac
+            ;;
+        outbox)
+            case $action in
+                status) options="-F --format $_tsmqtt_outbox_file_options" ;;
+                list) options="-F --format --limit $_tsmqtt_outbox_file_options" ;;
+                clear) options="--yes $_tsmqtt_outbox_file_options" ;;
                 *) options='-h --help' ;;
             esac
             ;;
@@ -137,7 +157,7 @@ _tsmqtt() {
 
     case $command in
         '')
-            _tsmqtt_reply 'publish pub subscribe sub profile'
+            _tsmqtt_reply 'publish pub subscribe sub watch profile outbox'
             ;;
         publish)
             _tsmqtt_reply 'field1= field2= field3= field4= field5= field6= field7= field8=
@@ -152,6 +172,9 @@ _tsmqtt() {
                     ;;
                 import) ((positionals == 1)) && _filedir ;;
             esac
+            ;;
+        outbox)
+            [[ -z $action ]] && _tsmqtt_reply 'status list clear'
             ;;
     esac
 } &&

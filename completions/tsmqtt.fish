@@ -7,7 +7,7 @@
 # values the last option still wants (publish --field N VALUE takes two).
 function __tsmqtt_position
     set -l flags -h --help -V --version --insecure --ask-password --no-reconnect -v --verbose \
-        -q --quiet --dry-run --strict --stdin --stdin-whole -r --retain --no-header --default
+        -q --quiet --dry-run --strict --stdin --stdin-whole -r --retain --no-header --default --yes
     set -l words (commandline -opc)
     set -e words[1]
     set -l command ''
@@ -40,7 +40,7 @@ function __tsmqtt_position
                 case '*'
                     set command $word
             end
-        else if test "$command" = profile -a -z "$action"
+        else if contains -- "$command" profile outbox; and test -z "$action"
             set action $word
         else
             set positionals (math $positionals + 1)
@@ -89,10 +89,12 @@ complete -c tsmqtt -n '__tsmqtt_in ""' -a publish -d 'Send a channel-feed entry,
 complete -c tsmqtt -n '__tsmqtt_in ""' -a pub -d 'Alias of publish'
 complete -c tsmqtt -n '__tsmqtt_in ""' -a subscribe -d 'Print channel-feed or field updates (or raw topics)'
 complete -c tsmqtt -n '__tsmqtt_in ""' -a sub -d 'Alias of subscribe'
+complete -c tsmqtt -n '__tsmqtt_in ""' -a watch -d 'A live chart of a channel (or raw topics) in the terminal'
 complete -c tsmqtt -n '__tsmqtt_in ""' -a profile -d 'Manage saved connection profiles'
+complete -c tsmqtt -n '__tsmqtt_in ""' -a outbox -d 'Show, deliver or drop the messages waiting in the outbox'
 
 # Broker settings: publish, subscribe, profile add, profile import.
-set -l settings '__tsmqtt_in publish subscribe "profile add" "profile import"'
+set -l settings '__tsmqtt_in publish subscribe watch "profile add" "profile import"'
 complete -c tsmqtt -n $settings -l url -x -a 'tcp:// mqtt:// ssl:// tls:// mqtts:// ws:// wss://' -d 'Whole endpoint: SCHEME://HOST[:PORT][/PATH]'
 complete -c tsmqtt -n $settings -s H -l host -x -a '(__fish_print_hostnames)' -d 'Broker host (default mqtt3.thingspeak.com)'
 complete -c tsmqtt -n $settings -s p -l port -x -a '1883 8883 80 443' -d 'Broker port'
@@ -110,7 +112,7 @@ complete -c tsmqtt -n $settings -l connect-timeout -x -d 'Connect timeout in sec
 complete -c tsmqtt -n $settings -l mqtt-version -x -a '3.1.1 5' -d 'MQTT protocol version (default 3.1.1)'
 
 # Publish and subscribe.
-set -l sessions '__tsmqtt_in publish subscribe'
+set -l sessions '__tsmqtt_in publish subscribe watch'
 complete -c tsmqtt -n $sessions -l profile -x -a '(__tsmqtt_profiles)' -d 'Use a saved profile (env TSMQTT_PROFILE)'
 complete -c tsmqtt -n $sessions -l password-file -r -F -d 'Read the password from FILE (- = stdin)'
 complete -c tsmqtt -n $sessions -l ask-password -d 'Prompt for the password without echo'
@@ -161,6 +163,18 @@ complete -c tsmqtt -n $subscribe -l no-header -d 'CSV without the header row'
 complete -c tsmqtt -n $subscribe -s n -l count -x -d 'Exit 0 after N updates'
 complete -c tsmqtt -n $subscribe -s W -l timeout -x -d 'Exit 6 if --count was not reached after SECS'
 
+# watch
+set -l watch '__tsmqtt_in watch'
+complete -c tsmqtt -n $watch -s c -l channel -x -d 'ThingSpeak channel ID (repeatable)'
+complete -c tsmqtt -n $watch -l field -x -a '1 2 3 4 5 6 7 8 all' -d 'Chart field updates: N (1-8) or all (repeatable)'
+complete -c tsmqtt -n $watch -l read-key -x -d 'Legacy broker: channel Read API key'
+complete -c tsmqtt -n $watch -l label -x -a '1= 2= 3= 4= 5= 6= 7= 8=' -d 'Name a field\'s panel: N=NAME (repeatable)'
+complete -c tsmqtt -n $watch -s t -l topic -x -d 'Chart the numeric payloads of a topic filter (repeatable)'
+complete -c tsmqtt -n $watch -l qos -x -a '0 1 2' -d 'QoS (raw MQTT)'
+complete -c tsmqtt -n $watch -l span -x -a '15m 1h 6h 1d' -d 'Time shown (default 1h)'
+complete -c tsmqtt -n $watch -l history -r -F -d 'First load points from a CSV of subscribe --format csv'
+complete -c tsmqtt -n $watch -l color -x -a 'auto always never' -d 'Colour (NO_COLOR honoured)'
+
 # profile
 complete -c tsmqtt -n '__tsmqtt_in profile "profile list" "profile show" "profile remove" "profile default"' -s h -l help -d 'Print help and exit'
 complete -c tsmqtt -n '__tsmqtt_in profile' -a list -d 'List the saved profiles'
@@ -183,3 +197,14 @@ complete -c tsmqtt -n $values -l password-file -r -F -d 'Read the password from 
 complete -c tsmqtt -n $values -l ask-password -d 'Prompt for the password without echo'
 complete -c tsmqtt -n $values -l default -d 'Make this the default profile'
 complete -c tsmqtt -n $values -s h -l help -d 'Print help and exit'
+
+# outbox
+complete -c tsmqtt -n '__tsmqtt_in outbox "outbox status" "outbox list" "outbox clear"' -s h -l help -d 'Print help and exit'
+complete -c tsmqtt -n '__tsmqtt_in outbox' -a status -d 'Messages waiting per broker and channel, the oldest, the file'
+complete -c tsmqtt -n '__tsmqtt_in outbox' -a list -d 'List the waiting messages, oldest first'
+complete -c tsmqtt -n '__tsmqtt_in outbox' -a clear -d 'Drop every waiting message (needs --yes)'
+complete -c tsmqtt -n '__tsmqtt_in "outbox status" "outbox list" "outbox clear"' -l outbox-file -r -F -d 'The outbox database (env TSMQTT_OUTBOX_FILE)'
+complete -c tsmqtt -n '__tsmqtt_in "outbox status"' -s F -l format -x -a 'text json' -d 'Output format'
+complete -c tsmqtt -n '__tsmqtt_in "outbox list"' -s F -l format -x -a 'text csv json' -d 'Output format'
+complete -c tsmqtt -n '__tsmqtt_in "outbox list"' -l limit -x -d 'List at most N messages'
+complete -c tsmqtt -n '__tsmqtt_in "outbox clear"' -l yes -d 'Confirm: the messages are dropped for good'

@@ -17,5 +17,6 @@ Runner define_publish_command(CLI::App& app);
 Runner define_subscribe_command(CLI::App& app);
 Runner define_profile_command(CLI::App& app);
 Runner define_outbox_command(CLI::App& app);
+Runner define_watch_command(CLI::App& app);
 
 }  // namespace tsmqtt::cli

@@ -113,6 +113,10 @@ void StderrDiagnostics::summary(std::string_view text) {
     if (!quiet_) line(text);
 }
 
+void StderrDiagnostics::alarm(std::string_view text) {
+    line(text);
+}
+
 LineSource::Read FdLineSource::read_line(std::string& line, const std::atomic<int>& stop,
                                          MonotonicClock::time_point deadline) {
     for (;;) {
@@ -224,22 +228,23 @@ std::string prompt_password(const std::string& prompt) {
         "--ask-password needs a terminal to prompt on; use --password-file FILE (- = stdin) or "
         "TSMQTT_PASSWORD";
     const int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) fail(ExitCode::usage, kNoTerminal);
+    if (fd < 0) fail(ExitCode::config, kNoTerminal);
     termios saved{};
     if (::tcgetattr(fd, &saved) != 0) {
         ::close(fd);
-        fail(ExitCode::usage, kNoTerminal);
+        fail(ExitCode::config, kNoTerminal);
     }
     termios quiet = saved;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO | ECHOE | ECHOK | ECHONL);
     quiet.c_lflag |= ICANON;
     if (::tcsetattr(fd, TCSAFLUSH, &quiet) != 0) {
         ::close(fd);
-        fail(ExitCode::usage, kNoTerminal);
+        fail(ExitCode::config, kNoTerminal);
     }
     write_all(fd, prompt);
     std::string password;
     bool interrupted = false;
+    bool answered = false;  // a line was ended: end of input is no answer, not an empty password
     for (;;) {
         char c = 0;
         const auto n = ::read(fd, &c, 1);
@@ -250,6 +255,7 @@ std::string prompt_password(const std::string& prompt) {
             }
             continue;
         }
+        if (n == 1 && (c == '\n' || c == '\r')) answered = true;
         if (n != 1 || c == '\n' || c == '\r') break;
         password += c;
     }
@@ -258,6 +264,8 @@ std::string prompt_password(const std::string& prompt) {
     ::close(fd);
     if (interrupted)
         fail(exit_code_for_signal(g_stop.load()), "interrupted at the password prompt");
+    if (!answered)
+        fail(ExitCode::config, "--ask-password: the terminal closed before a password was entered");
     return password;
 }
 

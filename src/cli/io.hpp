@@ -24,6 +24,7 @@ class StderrDiagnostics final : public Diagnostics {
     void warn(std::string_view text) override;
     void progress(std::string_view text) override;
     void summary(std::string_view text) override;
+    void alarm(std::string_view text) override;
     int verbosity() const { return verbosity_; }
 
   private:

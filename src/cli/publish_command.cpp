@@ -233,7 +233,7 @@ int run_publish_command(PublishArgs& args) {
     } else {
         for (const auto& line : describe_settings(resolved)) diagnostics.note(1, line);
         if (const auto warning = insecure_warning(resolved.settings); !warning.empty())
-            diagnostics.warn(warning);
+            diagnostics.alarm(warning);
         SessionOptions options;
         options.reconnect = plan.reconnect;
         // A message offered while the connection is down stays in the outbox, in order.

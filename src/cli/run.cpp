@@ -46,6 +46,8 @@ constexpr Command kCommands[] = {
      define_profile_command},
     {"outbox", nullptr, "Show, deliver or drop the messages waiting in the outbox",
      define_outbox_command},
+    {"watch", nullptr, "A live chart of a channel (or raw topics) in the terminal",
+     define_watch_command},
 };
 
 bool names(const Command& command, std::string_view word) {

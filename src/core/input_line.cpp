@@ -16,7 +16,8 @@ std::string_view trim(std::string_view text) {
     return text.substr(first, last - first + 1);
 }
 
-// RFC 4180 on one line: quoted cells may hold commas and doubled quotes.
+}  // namespace
+
 std::vector<std::string> split_csv(std::string_view line) {
     std::vector<std::string> cells(1);
     bool quoted = false;
@@ -49,6 +50,8 @@ std::vector<std::string> split_csv(std::string_view line) {
     if (quoted) usage_error("unterminated quote in CSV line");
     return cells;
 }
+
+namespace {
 
 void set_param(FeedParams& params, Param param, std::string value) {
     if (value.empty()) return;

@@ -24,6 +24,10 @@ FeedParams parse_input_line(std::string_view line, const ColumnMap& columns);
 
 bool is_blank(std::string_view line);
 
+// RFC 4180 cells of one record: quoted cells may hold commas, doubled quotes and line breaks.
+// Throws Error(usage) for an unterminated quote or text after a closing one.
+std::vector<std::string> split_csv(std::string_view record);
+
 // A CSV header row: every cell a parameter name written out (not a bare field number) or "-",
 // e.g. "field1,status". Returns the
 // columns it names, or nullopt when the line is data.

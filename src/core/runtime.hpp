@@ -44,6 +44,8 @@ class Diagnostics {
     virtual void warn(std::string_view text) = 0;
     virtual void progress(std::string_view text) = 0;  // live line on a terminal only
     virtual void summary(std::string_view text) = 0;
+    // What the user must always see, -q or not: the connection is not safe (--insecure).
+    virtual void alarm(std::string_view text) = 0;
 };
 
 }  // namespace tsmqtt

@@ -146,6 +146,7 @@ class RecordingDiagnostics final : public Diagnostics {
     void warn(std::string_view text) override { warnings.emplace_back(text); }
     void progress(std::string_view text) override { progress_lines.emplace_back(text); }
     void summary(std::string_view text) override { summaries.emplace_back(text); }
+    void alarm(std::string_view text) override { warnings.emplace_back(text); }
     std::vector<std::string> notes, warnings, progress_lines, summaries;
 };
 

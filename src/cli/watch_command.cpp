@@ -1,0 +1,388 @@
+// tsmqtt watch: the subscribe loop on a thread of its own, feeding a model that the screen
+// shows; the main thread waits for keys, resizes and updates and paints at most a few times a
+// second.
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "cli/commands.hpp"
+#include "cli/connection_options.hpp"
+#include "cli/io.hpp"
+#include "core/connection_watch.hpp"
+#include "core/error.hpp"
+#include "core/subscribe.hpp"
+#include "paho/paho_session.hpp"
+#include "terminal/terminal.hpp"
+#include "watch/history.hpp"
+#include "watch/render.hpp"
+
+namespace tsmqtt::cli {
+namespace {
+
+using namespace std::chrono_literals;
+using watch::WatchModel;
+
+// However fast messages come, the screen is painted at most this often; with nothing
+// arriving, once a second (the header's "last 3s ago").
+constexpr auto kPaintInterval = 200ms;
+constexpr auto kIdleInterval = 1000ms;
+
+struct SubscriptionArgs {
+    std::vector<std::string> channels;
+    std::vector<std::string> fields;
+    std::vector<std::string> topics;
+    int qos = 0;
+};
+
+SubscribePlan plan_subscription(const SubscriptionArgs& args, const Settings& settings) {
+    SubscribePlan plan;
+    plan.qos = args.qos;
+    if (!args.topics.empty()) {
+        plan.filters = args.topics;
+        plan.raw = true;
+        return plan;
+    }
+    std::vector<ChannelId> channels;
+    for (const auto& text : args.channels) channels.push_back(parse_channel_id(text));
+    if (channels.empty() && settings.channel) channels.push_back(*settings.channel);
+    if (channels.empty()) usage_error("no channel");
+    for (const auto channel : channels) {
+        if (args.fields.empty())
+            plan.filters.push_back(subscribe_topic(channel, settings.read_key));
+        for (const auto& field : args.fields)
+            plan.filters.push_back(subscribe_field_topic(
+                channel, field == "all" ? std::nullopt : std::optional(parse_field_number(field)),
+                settings.read_key));
+    }
+    return plan;
+}
+
+enum class ConnectionState { lost, back };
+class WallClock {
+  public:
+    std::chrono::system_clock::time_point now() const { return std::chrono::system_clock::now(); }
+};
+using SystemWallClock = WallClock;
+class UpdateSink {
+  public:
+    virtual ~UpdateSink() = default;
+    virtual bool on_start(UpdateKind kind) = 0;
+    virtual bool on_update(const Update& update) = 0;
+    virtual void on_connection(ConnectionState state) = 0;
+};
+
+void run_subscribe(Session& session, const SubscribePlan& plan, UpdateSink& sink, MonotonicClock&,
+                   const WallClock& clock, Diagnostics& diagnostics, const std::atomic<int>& stop) {
+    ConnectionWatch watch(plan.client_id);
+    while (stop.load() == 0) {
+        auto event = session.next_event(std::chrono::steady_clock::time_point::max());
+        if (!event) continue;
+        switch (event->kind) {
+            case SessionEvent::Kind::connection_lost:
+                diagnostics.warn(watch.describe(*event, std::chrono::steady_clock::now()));
+                sink.on_connection(ConnectionState::lost);
+                continue;
+            case SessionEvent::Kind::reconnected:
+                session.subscribe(plan.filters, plan.qos);
+                diagnostics.warn(watch.describe(*event, std::chrono::steady_clock::now()));
+                sink.on_connection(ConnectionState::back);
+                continue;
+            case SessionEvent::Kind::message:
+                break;
+        }
+        try {
+            sink.on_update(to_update(event->message, plan.raw, clock.now()));
+        } catch (const Error& e) {
+            diagnostics.warn(fmt::format("skipped a malformed message on '{}': {}",
+                                         escape_for_terminal(event->message.topic), e.what()));
+        }
+    }
+}
+
+struct WatchArgs {
+    ConnectionArgs connection;
+    SubscriptionArgs subscription;
+    std::string read_key;
+    std::vector<std::string> labels;
+    std::string span = "1h";
+    std::string history;
+    std::string color = "auto";
+};
+
+// What the subscribe thread and the screen share: the model under a lock, and a pipe that
+// wakes the screen, written once per batch of updates rather than once per update.
+class SharedModel {
+  public:
+    explicit SharedModel(WatchModel model) : model_(std::move(model)) {
+        if (::pipe2(wake_, O_CLOEXEC | O_NONBLOCK) != 0)
+            fail(ExitCode::failure, "cannot create the pipe that wakes the screen");
+    }
+    ~SharedModel() {
+        ::close(wake_[0]);
+        ::close(wake_[1]);
+    }
+    template <class F>
+    auto with(F&& f) {
+        std::lock_guard lock(mutex_);
+        return f(model_);
+    }
+    void poke() {
+        if (!poked_.exchange(true)) [[maybe_unused]]
+            auto ignored = ::write(wake_[1], "x", 1);
+    }
+    int wake_fd() const { return wake_[0]; }
+    // True when poked since the last call.
+    bool take_poke() {
+        char buffer[64];
+        while (::read(wake_[0], buffer, sizeof buffer) > 0) {
+        }
+        return poked_.exchange(false);
+    }
+
+  private:
+    std::mutex mutex_;
+    WatchModel model_;
+    int wake_[2] = {-1, -1};
+    std::atomic<bool> poked_{false};
+};
+
+// The subscribe loop's updates and connection changes, into the model.
+class ModelSink final : public UpdateSink {
+  public:
+    ModelSink(SharedModel& shared, const WallClock& clock) : shared_(shared), clock_(clock) {}
+    bool on_start(UpdateKind) override { return true; }
+    bool on_update(const Update& update) override {
+        shared_.with([&](WatchModel& model) { model.on_update(update, clock_.now()); });
+        shared_.poke();
+        return true;
+    }
+    void on_connection(ConnectionState state) override {
+        shared_.with([&](WatchModel& model) {
+            if (state == ConnectionState::lost) {
+                model.on_connection_lost();
+            } else {
+                model.on_reconnected();
+            }
+        });
+        shared_.poke();
+    }
+
+  private:
+    SharedModel& shared_;
+    const WallClock& clock_;
+};
+
+// What the subscribe loop would write to stderr goes to the header instead: nothing may be
+// written over the screen.
+class HeaderDiagnostics final : public Diagnostics {
+  public:
+    explicit HeaderDiagnostics(SharedModel& shared) : shared_(shared) {}
+    void note(int, std::string_view) override {}
+    void warn(std::string_view text) override {
+        shared_.with([&](WatchModel& model) { model.on_note(redact_output(text)); });
+        shared_.poke();
+    }
+    void progress(std::string_view) override {}
+    void summary(std::string_view) override {}
+    // The screen is the only place left to say it: the header shows it like a warning.
+    void alarm(std::string_view text) override { warn(text); }
+
+  private:
+    SharedModel& shared_;
+};
+
+bool want_color(const std::string& mode) {
+    if (mode == "never") return false;
+    if (mode == "always") return true;
+    const char* no_color = std::getenv("NO_COLOR");
+    return no_color == nullptr || *no_color == '\0';
+}
+
+std::string watching(const WatchArgs& args, const SubscribePlan& plan) {
+    if (plan.raw) return fmt::format("topics {}", fmt::join(args.subscription.topics, " "));
+    std::vector<std::string> channels;
+    for (const auto& filter : plan.filters) {
+        const auto id = filter.substr(9, filter.find('/', 9) - 9);  // channels/ID/subscribe...
+        if (std::find(channels.begin(), channels.end(), id) == channels.end())
+            channels.push_back(id);
+    }
+    return fmt::format("channel{} {}", channels.size() > 1 ? "s" : "", fmt::join(channels, " "));
+}
+
+// Signals reach the screen's wait only: blocked here (and in every thread started after),
+// unblocked atomically while the screen waits, so a resize or SIGTERM ends that wait.
+class BlockedSignals {
+  public:
+    explicit BlockedSignals(std::initializer_list<int> signals) {
+        sigset_t set;
+        sigemptyset(&set);
+        for (const int signal : signals) sigaddset(&set, signal);
+        pthread_sigmask(SIG_BLOCK, &set, &previous_);
+    }
+    ~BlockedSignals() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+    const sigset_t& previous() const { return previous_; }
+
+  private:
+    sigset_t previous_;
+};
+
+int show(terminal::Terminal& screen, SharedModel& shared, watch::ViewState view,
+         const sigset_t& unblocked, const std::atomic<bool>& feed_ended) {
+    auto painted = std::chrono::steady_clock::time_point{};
+    bool dirty = true;
+    for (;;) {
+        const auto now = std::chrono::steady_clock::now();
+        if (dirty && now - painted >= kPaintInterval) {
+            view.unicode = screen.unicode();
+            const auto grid = shared.with([&](const WatchModel& model) {
+                return watch::render(model, view, screen.cols(), screen.rows(),
+                                     std::chrono::system_clock::now());
+            });
+            screen.paint(grid);
+            painted = now;
+            dirty = false;
+        }
+        const auto timeout = dirty ? std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         painted + kPaintInterval - now)
+                                   : kIdleInterval;
+        const auto inputs = screen.wait(std::max(timeout, 1ms), shared.wake_fd(), unblocked);
+        if (stop_signal().load() != 0 || feed_ended.load()) return 0;
+        dirty = shared.take_poke() || inputs.empty() || dirty;
+        for (const auto& input : inputs) {
+            dirty = true;
+            if (input.kind != terminal::Input::Kind::key) continue;
+            const auto panels =
+                shared.with([](const WatchModel& model) { return model.store().series().size(); });
+            if (!view.apply(input.key, panels, std::chrono::system_clock::now())) return 0;
+        }
+    }
+}
+
+int run_watch_command(WatchArgs& args) {
+    if (!is_terminal(STDOUT_FILENO) || !is_terminal(STDIN_FILENO))
+        usage_error("watch needs a terminal; use subscribe");
+    auto& connection = args.connection;
+    if (!args.read_key.empty()) connection.values.emplace_back("read-key", args.read_key);
+    for (const auto& label : args.labels) connection.values.emplace_back("label", label);
+    if (args.color != "auto" && args.color != "always" && args.color != "never")
+        usage_error(
+            fmt::format("invalid --color '{}': expected auto, always or never", args.color));
+    auto resolved = resolve_settings(connection, false);
+    register_secrets(resolved.settings);
+    auto plan = plan_subscription(args.subscription, resolved.settings);
+    const auto span = watch::parse_span(args.span);
+    const bool several_channels = !plan.raw && watching(args, plan).starts_with("channels");
+    SharedModel shared(WatchModel(span, resolved.settings.labels, several_channels));
+    if (!args.history.empty()) {
+        const auto text = read_file(args.history, "--history");
+        shared.with([&](WatchModel& model) { return watch::load_history(text, model); });
+    }
+    watch::ViewState view;
+    const auto endpoint = resolved.settings.endpoint();
+    view.broker = fmt::format("{}:{}", endpoint.host, endpoint.port);
+    view.watching = watching(args, plan);
+    view.span = span;
+
+    // Paho's threads start at the connect: they must not take the resizes.
+    BlockedSignals no_resize({SIGWINCH});
+    StderrDiagnostics before_screen(connection.verbosity, connection.quiet);
+    FdOutput out(STDOUT_FILENO);
+    std::atomic<int> stop{0};
+    SessionOptions options;
+    options.send_while_disconnected = false;
+    options.stop = &stop;
+    options.reconnect = !connection.no_reconnect;
+    auto opened = make_paho_session(resolved.settings, resolved.client_id, options);
+    opened->connect();
+    auto& session = *opened;
+    session.subscribe(plan.filters, plan.qos);
+    shared.with([](WatchModel& model) { model.on_connected(); });
+    plan.reconnect = !connection.no_reconnect;
+    plan.client_id = resolved.client_id;
+    plan.topic_secret = resolved.settings.read_key;
+
+    BlockedSignals no_stop({SIGINT, SIGTERM, SIGWINCH});
+    std::exception_ptr failure;
+    std::atomic<bool> feed_ended{false};
+    {
+        terminal::Terminal screen(want_color(args.color));
+        SystemWallClock wall_clock;
+        SteadyClock clock;
+        ModelSink sink(shared, wall_clock);
+        HeaderDiagnostics diagnostics(shared);
+        std::thread feed([&] {
+            try {
+                run_subscribe(session, plan, sink, clock, wall_clock, diagnostics, stop);
+            } catch (...) {
+                failure = std::current_exception();
+            }
+            feed_ended = true;
+            shared.poke();
+        });
+        try {
+            show(screen, shared, view, no_resize.previous(), feed_ended);
+        } catch (...) {
+            stop = 1;
+            feed.join();
+            throw;
+        }
+        stop = 1;
+        feed.join();
+    }
+    session.disconnect();
+    if (failure) std::rethrow_exception(failure);
+    if (stop_signal().load() != 0) return to_int(exit_code_for_signal(stop_signal().load()));
+    return to_int(ExitCode::ok);
+}
+
+}  // namespace
+
+Runner define_watch_command(CLI::App& command) {
+    auto args = std::make_shared<WatchArgs>();
+    auto* app = &command;
+    const std::string ts = "ThingSpeak";
+    app->add_option("-c,--channel", args->subscription.channels,
+                    "ThingSpeak channel ID (repeatable)")
+        ->group(ts)
+        ->allow_extra_args(false);
+    app->add_option("--field", args->subscription.fields,
+                    "Chart field updates: N (1-8) or all (repeatable)")
+        ->group(ts)
+        ->allow_extra_args(false);
+    app->add_option("--read-key", args->read_key,
+                    "Legacy broker: channel Read API key (env TSMQTT_READ_KEY)")
+        ->group(ts);
+    app->add_option("--label", args->labels, "Name a field's panel: N=NAME (repeatable)")
+        ->group(ts)
+        ->allow_extra_args(false);
+    const std::string raw = "Raw MQTT";
+    app->add_option("-t,--topic", args->subscription.topics,
+                    "Chart the numeric payloads of a topic filter, wildcards allowed (repeatable)")
+        ->group(raw)
+        ->allow_extra_args(false);
+    app->add_option("--qos", args->subscription.qos, "QoS 0, 1 or 2 (raw MQTT)")
+        ->check(CLI::Range(0, 2))
+        ->group(raw);
+    const std::string screen = "Screen";
+    app->add_option("--span", args->span,
+                    "Time shown, a number and s, m, h or d (default 1h; + and - change it)")
+        ->group(screen);
+    app->add_option("--history", args->history,
+                    "First load points from a CSV written by subscribe --format csv")
+        ->group(screen);
+    app->add_option("--color", args->color, "Colour: auto, always or never (NO_COLOR honoured)")
+        ->group(screen);
+    add_connection_options(*app, args->connection);
+    return [args] { return run_watch_command(*args); };
+}
+
+}  // namespace tsmqtt::cli
