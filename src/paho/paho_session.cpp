@@ -167,11 +167,8 @@ class PahoSession final : public Session {
     }
 
     std::optional<std::uint64_t> publish(const OutgoingMessage& message) override {
+        note_flood();
         while (pending_.size() >= options_.window) {
-            if (!flooded_) {
-                flooded_ = true;
-                keep_on_one_cpu();
-            }
             collect();
             if (pending_.size() < options_.window) break;
             if (!connected_ || stopped()) return std::nullopt;
@@ -289,6 +286,20 @@ class PahoSession final : public Session {
         }
     }
 
+    // A window's worth of messages within a second is a flood, whether or not the broker's
+    // confirmations keep up with it: from then on the process stays on one CPU.
+    void note_flood() {
+        if (flooded_) return;
+        const auto now = steady::now();
+        if (now - burst_start_ > std::chrono::seconds(1)) {
+            burst_start_ = now;
+            burst_ = 0;
+        }
+        if (++burst_ < options_.window) return;
+        flooded_ = true;
+        keep_on_one_cpu();
+    }
+
     bool stopped() const { return options_.stop != nullptr && options_.stop->load() != 0; }
 
     // Moves what is decided from pending_ to news_. QoS 1/2: acknowledged. QoS 0: written and
@@ -384,7 +395,9 @@ class PahoSession final : public Session {
     std::string probe_topic_;
     std::atomic<std::uint64_t> losses_{0};
     std::uint64_t seen_losses_ = 0;
-    bool flooded_ = false;  // the window has been full once
+    bool flooded_ = false;  // a flood was seen (note_flood)
+    std::size_t burst_ = 0;
+    steady::time_point burst_start_{};
     std::atomic<bool> connected_{false};
     std::atomic<bool> ever_connected_{false};
 };
