@@ -17,7 +17,6 @@
 #include "cli/commands.hpp"
 #include "cli/connection_options.hpp"
 #include "cli/io.hpp"
-#include "core/connection_watch.hpp"
 #include "core/error.hpp"
 #include "core/subscribe.hpp"
 #include "paho/paho_session.hpp"
@@ -64,48 +63,6 @@ SubscribePlan plan_subscription(const SubscriptionArgs& args, const Settings& se
                 settings.read_key));
     }
     return plan;
-}
-
-enum class ConnectionState { lost, back };
-class WallClock {
-  public:
-    std::chrono::system_clock::time_point now() const { return std::chrono::system_clock::now(); }
-};
-using SystemWallClock = WallClock;
-class UpdateSink {
-  public:
-    virtual ~UpdateSink() = default;
-    virtual bool on_start(UpdateKind kind) = 0;
-    virtual bool on_update(const Update& update) = 0;
-    virtual void on_connection(ConnectionState state) = 0;
-};
-
-void run_subscribe(Session& session, const SubscribePlan& plan, UpdateSink& sink, MonotonicClock&,
-                   const WallClock& clock, Diagnostics& diagnostics, const std::atomic<int>& stop) {
-    ConnectionWatch watch(plan.client_id);
-    while (stop.load() == 0) {
-        auto event = session.next_event(std::chrono::steady_clock::time_point::max());
-        if (!event) continue;
-        switch (event->kind) {
-            case SessionEvent::Kind::connection_lost:
-                diagnostics.warn(watch.describe(*event, std::chrono::steady_clock::now()));
-                sink.on_connection(ConnectionState::lost);
-                continue;
-            case SessionEvent::Kind::reconnected:
-                session.subscribe(plan.filters, plan.qos);
-                diagnostics.warn(watch.describe(*event, std::chrono::steady_clock::now()));
-                sink.on_connection(ConnectionState::back);
-                continue;
-            case SessionEvent::Kind::message:
-                break;
-        }
-        try {
-            sink.on_update(to_update(event->message, plan.raw, clock.now()));
-        } catch (const Error& e) {
-            diagnostics.warn(fmt::format("skipped a malformed message on '{}': {}",
-                                         escape_for_terminal(event->message.topic), e.what()));
-        }
-    }
 }
 
 struct WatchArgs {
@@ -158,7 +115,7 @@ class SharedModel {
 // The subscribe loop's updates and connection changes, into the model.
 class ModelSink final : public UpdateSink {
   public:
-    ModelSink(SharedModel& shared, const WallClock& clock) : shared_(shared), clock_(clock) {}
+    ModelSink(SharedModel& shared, const CalendarClock& clock) : shared_(shared), clock_(clock) {}
     bool on_start(UpdateKind) override { return true; }
     bool on_update(const Update& update) override {
         shared_.with([&](WatchModel& model) { model.on_update(update, clock_.now()); });
@@ -178,7 +135,7 @@ class ModelSink final : public UpdateSink {
 
   private:
     SharedModel& shared_;
-    const WallClock& clock_;
+    const CalendarClock& clock_;
 };
 
 // What the subscribe loop would write to stderr goes to the header instead: nothing may be
@@ -315,7 +272,7 @@ int run_watch_command(WatchArgs& args) {
     std::atomic<bool> feed_ended{false};
     {
         terminal::Terminal screen(want_color(args.color));
-        SystemWallClock wall_clock;
+        SystemCalendar wall_clock;
         SteadyClock clock;
         ModelSink sink(shared, wall_clock);
         HeaderDiagnostics diagnostics(shared);
