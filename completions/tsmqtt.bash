@@ -13,7 +13,8 @@ _tsmqtt_connection_options='--url -h -H --host -p --port -T --transport --ws-pat
 _tsmqtt_session_options='--profile --password-file --ask-password --no-reconnect
  -v --verbose -q --quiet --dry-run --help'
 _tsmqtt_publish_options="-c --channel --status --lat --long --elevation --created-at --field
- --write-key --columns --strict --stdin --interval --flush-timeout -t --topic -m --message
+ --write-key --columns --strict --stdin --interval --flush-timeout --unsent --outbox
+ --outbox-file --outbox-max -t --topic -m --message
  -f --file --stdin-whole --qos -r --retain $_tsmqtt_connection_options $_tsmqtt_session_options"
 _tsmqtt_subscribe_options="-c --channel --field --read-key --label -t --topic --qos -F --format
  --template --max-size --color --no-header -n --count -W --timeout $_tsmqtt_connection_options $_tsmqtt_session_options"
@@ -123,7 +124,7 @@ _tsmqtt() {
                 ;;
             -h | -H | --host) _known_hosts_real -- "$cur" ;;
             --span) _tsmqtt_reply '15m 1h 6h 1d' ;;
-            --cafile | --cert | --key | --password-file | -f | --file | --outbox-file | --history) _filedir ;;
+            --cafile | --cert | --key | --password-file | -f | --file | --outbox-file | --unsent | --history) _filedir ;;
             --capath) _filedir -d ;;
             --profile) _tsmqtt_reply "$(_tsmqtt_profiles "$1")" ;;
         esac

@@ -10,11 +10,13 @@
 #include "cli/commands.hpp"
 #include "cli/connection_options.hpp"
 #include "cli/io.hpp"
+#include "cli/outbox_options.hpp"
 #include "cli/session_setup.hpp"
 #include "core/connection_watch.hpp"
 #include "core/error.hpp"
 #include "core/memory_outbox.hpp"
 #include "core/publish.hpp"
+#include "profile/store.hpp"
 
 namespace tsmqtt::cli {
 namespace {
@@ -38,6 +40,8 @@ struct PublishArgs {
     bool retain = false;
     double flush_timeout = 60;
     std::string unsent;
+    bool outbox = false;
+    OutboxArgs outbox_args;
     CLI::App* app = nullptr;
 };
 
@@ -212,6 +216,16 @@ int run_publish_command(PublishArgs& args) {
     plan.retry_first_connect = plan.stream != PublishPlan::Stream::none;
     plan.keep_unsent_lines = !args.unsent.empty();
     plan.flush_timeout = seconds_option(args.flush_timeout, "--flush-timeout");
+    plan.durable =
+        !connection.dry_run && (args.outbox || process_env()("TSMQTT_OUTBOX").value_or("") == "1");
+    // Every ThingSpeak entry that goes through the outbox may wait: it carries its reading time.
+    if (plan.durable && plan.channel) plan.stamp = true;
+    std::unique_ptr<Outbox> outbox;
+    if (plan.durable) {
+        outbox = open_outbox(args.outbox_args);
+    } else {
+        outbox = std::make_unique<MemoryOutbox>();
+    }
 
     SessionOptions options;
     // A message offered while the connection is down stays in the outbox, in order.
@@ -226,11 +240,11 @@ int run_publish_command(PublishArgs& args) {
     // run_publish connects, retrying the first connect of a stream.
     auto session =
         open_session(resolved, connection, options, out, diagnostics, Connect::by_caller).session;
-    MemoryOutbox outbox;
+    if (connection.dry_run) plan.interval = {};  // nothing is sent: nothing waits for a limit
     SystemCalendar calendar;
     PublishIo io{clock, calendar, diagnostics, stop};
     const auto report = run_publish(
-        *session, outbox, plan, plan.stream == PublishPlan::Stream::none ? nullptr : &input, io);
+        *session, *outbox, plan, plan.stream == PublishPlan::Stream::none ? nullptr : &input, io);
     if (!raw && !connection.dry_run) {
         diagnostics.note(1,
                          "QoS 0: ThingSpeak acknowledges nothing; an update can be dropped "
@@ -239,6 +253,12 @@ int run_publish_command(PublishArgs& args) {
     }
     if (plan.stream != PublishPlan::Stream::none || report.interrupted)
         diagnostics.summary(summary_line(report, plan));
+    if (plan.durable && report.queued > 0) {
+        const auto why =
+            report.unreachable.empty() ? std::string("not delivered yet") : report.unreachable;
+        diagnostics.summary(fmt::format("{} queued in the outbox ({}); {}", report.queued, why,
+                                        describe_waiting(outbox->status(), calendar.now())));
+    }
     const bool unsent_written =
         args.unsent.empty() || write_unsent(args.unsent, report, diagnostics);
     if (report.connection_lost) {
@@ -312,7 +332,13 @@ Runner define_publish_command(CLI::App& command) {
         ->group(input);
     app->add_option("--unsent", args->unsent,
                     "With --stdin: write the lines read but not sent to FILE, one each as read")
+        ->type_name("FILE")
         ->group(input);
+    app->add_flag("--outbox", args->outbox,
+                  "Keep every message on disk until the broker has it (env TSMQTT_OUTBOX=1)")
+        ->group(input);
+    add_outbox_file_option(*app, args->outbox_args);
+    add_outbox_max_option(*app, args->outbox_args);
 
     const std::string raw = "Raw MQTT";
     app->add_option("-t,--topic", args->topic, "Publish raw MQTT to TOPIC (any broker)")

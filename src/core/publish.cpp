@@ -270,7 +270,7 @@ class Publisher {
             }
             inflight_.emplace(*id, std::move(message));
             pending_.pop_front();
-            if (++published_ % 1000 == 0 || plan_.interval.count() > 0) show_progress();
+            if (plan_.interval.count() > 0) show_progress();
         }
     }
 
@@ -303,6 +303,8 @@ class Publisher {
             ++report_.sent;
             inflight_.erase(it);
         }
+        if (!done.empty() && report_.sent / 1000 != (report_.sent - done.size()) / 1000)
+            show_progress();
         bool requeued = false;
         for (const auto id : deliveries.lost) {
             auto it = inflight_.find(id);
@@ -368,7 +370,6 @@ class Publisher {
     std::map<std::uint64_t, Steady> slots_;
     std::int64_t last_fetched_ = 0;
     std::size_t line_number_ = 0;
-    std::size_t published_ = 0;
     std::size_t shown_backlog_ = 0;
     bool first_line_ = true;
     bool connected_once_ = false;

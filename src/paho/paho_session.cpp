@@ -175,11 +175,8 @@ class PahoSession final : public Session {
     }
 
     std::optional<std::uint64_t> publish(const OutgoingMessage& message) override {
+        note_flood();
         while (pending_.size() >= options_.window) {
-            if (!flooded_) {
-                flooded_ = true;
-                keep_on_one_cpu();
-            }
             collect();
             if (pending_.size() < options_.window) break;
             if (!connected_ || stopped()) return std::nullopt;
@@ -192,6 +189,7 @@ class PahoSession final : public Session {
                 auto token = client_->publish(message.topic, message.payload.data(),
                                               message.payload.size(), message.qos, message.retain);
                 pending_.push_back({++last_id_, std::move(token), message.qos, generation});
+                collect();  // a probe right behind the message, when none is out
                 return last_id_;
             } catch (const mqtt::exception& e) {
                 if (e.get_return_code() == MQTTASYNC_DISCONNECTED) return std::nullopt;
@@ -296,6 +294,20 @@ class PahoSession final : public Session {
         }
     }
 
+    // A window's worth of messages within a second is a flood, whether or not the broker's
+    // confirmations keep up with it: from then on the process stays on one CPU.
+    void note_flood() {
+        if (flooded_) return;
+        const auto now = steady::now();
+        if (now - burst_start_ > std::chrono::seconds(1)) {
+            burst_start_ = now;
+            burst_ = 0;
+        }
+        if (++burst_ < options_.window) return;
+        flooded_ = true;
+        keep_on_one_cpu();
+    }
+
     bool stopped() const { return options_.stop != nullptr && options_.stop->load() != 0; }
 
     // Moves what is decided from pending_ to news_. QoS 1/2: acknowledged. QoS 0: written and
@@ -304,9 +316,10 @@ class PahoSession final : public Session {
     // uses). On a loss, what the dead connection held unconfirmed is lost.
     void collect() {
         if (probe_) {
+            // An UNSUBACK can only come on the connection the probe went out on, after all it
+            // covers: those of that connection not lost by then are confirmed.
             const auto probe = state(probe_);
-            if (probe == State::done && probe_generation_ == losses_.load())
-                vouched_ = probe_covers_;
+            if (probe == State::done) vouched_ = std::max(vouched_, probe_covers_);
             if (probe != State::waiting) probe_.reset();
         }
         while (!pending_.empty()) {
@@ -336,7 +349,6 @@ class PahoSession final : public Session {
         if (!probe_ && connected_ && !pending_.empty() && pending_.back().qos == 0 &&
             pending_.back().id > vouched_) {
             try {
-                probe_generation_ = losses;
                 probe_covers_ = pending_.back().id;
                 probe_ = client_->unsubscribe(probe_topic_);
             } catch (const mqtt::exception&) {
@@ -388,11 +400,12 @@ class PahoSession final : public Session {
     std::uint64_t vouched_ = 0;  // every QoS 0 message up to this id is confirmed
     mqtt::token_ptr probe_;
     std::uint64_t probe_covers_ = 0;
-    std::uint64_t probe_generation_ = 0;
     std::string probe_topic_;
     std::atomic<std::uint64_t> losses_{0};
     std::uint64_t seen_losses_ = 0;
-    bool flooded_ = false;  // the window has been full once
+    bool flooded_ = false;  // a flood was seen (note_flood)
+    std::size_t burst_ = 0;
+    steady::time_point burst_start_{};
     std::atomic<bool> connected_{false};
     std::atomic<bool> ever_connected_{false};
 };

@@ -167,7 +167,7 @@ def test_a_signal_flushes_what_was_read_and_reports_it(tsmqtt, sig, code):
     assert watcher.wait_exit() == 0
     pub.signal(sig)
     assert pub.wait_exit() == code
-    assert "3 sent, 0 skipped, 0 undelivered" in pub.stderr
+    assert "3 sent, 0 skipped, 0 not sent" in pub.stderr
     assert [row.split(",")[4] for row in watcher.out] == ["1", "2", "3"]
 
 
