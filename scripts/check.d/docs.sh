@@ -80,7 +80,7 @@ help_subcommands profile >"$work/commands.profile"
 (($(wc -l <"$work/options.publish") >= 40)) || problem "found only $(wc -l <"$work/options.publish") options in 'tsmqtt publish --help'"
 (($(wc -l <"$work/options.subscribe") >= 30)) || problem "found only $(wc -l <"$work/options.subscribe") options in 'tsmqtt subscribe --help'"
 grep -qx -- --version "$work/options.tsmqtt" || problem "no --version in 'tsmqtt --help'"
-[[ "$(tr '\n' ' ' <"$work/commands.tsmqtt")" == "profile pub publish sub subscribe watch " ]] ||
+[[ "$(tr '\n' ' ' <"$work/commands.tsmqtt")" == "outbox profile pub publish sub subscribe watch " ]] ||
     problem "unexpected commands in 'tsmqtt --help': $(tr '\n' ' ' <"$work/commands.tsmqtt")"
 [[ "$(tr '\n' ' ' <"$work/commands.profile")" == "add default import list remove show " ]] ||
     problem "unexpected commands in 'tsmqtt profile --help': $(tr '\n' ' ' <"$work/commands.profile")"

@@ -8,8 +8,11 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -33,7 +36,7 @@ using watch::WatchModel;
 
 // However fast messages come, the screen is painted at most this often; with nothing
 // arriving, once a second (the header's "last 3s ago").
-constexpr auto kPaintInterval = 200ms;
+constexpr auto kPaintInterval = 333ms;
 constexpr auto kIdleInterval = 1000ms;
 
 struct SubscriptionArgs {
@@ -281,8 +284,11 @@ int run_watch_command(WatchArgs& args) {
     const bool several_channels = !plan.raw && watching(args, plan).starts_with("channels");
     SharedModel shared(WatchModel(span, resolved.settings.labels, several_channels));
     if (!args.history.empty()) {
-        const auto text = read_file(args.history, "--history");
-        shared.with([&](WatchModel& model) { return watch::load_history(text, model); });
+        std::ifstream in(args.history);
+        if (!in)
+            fail(ExitCode::config,
+                 fmt::format("cannot read --history '{}': {}", args.history, std::strerror(errno)));
+        shared.with([&](WatchModel& model) { return watch::load_history(in, model); });
     }
     watch::ViewState view;
     const auto endpoint = resolved.settings.endpoint();
