@@ -20,7 +20,7 @@
 #include "cli/commands.hpp"
 #include "cli/connection_options.hpp"
 #include "cli/io.hpp"
-#include "core/connection_watch.hpp"
+#include "cli/subscription.hpp"
 #include "core/error.hpp"
 #include "core/subscribe.hpp"
 #include "paho/paho_session.hpp"
@@ -38,78 +38,6 @@ using watch::WatchModel;
 // arriving, once a second (the header's "last 3s ago").
 constexpr auto kPaintInterval = 333ms;
 constexpr auto kIdleInterval = 1000ms;
-
-struct SubscriptionArgs {
-    std::vector<std::string> channels;
-    std::vector<std::string> fields;
-    std::vector<std::string> topics;
-    int qos = 0;
-};
-
-SubscribePlan plan_subscription(const SubscriptionArgs& args, const Settings& settings) {
-    SubscribePlan plan;
-    plan.qos = args.qos;
-    if (!args.topics.empty()) {
-        plan.filters = args.topics;
-        plan.raw = true;
-        return plan;
-    }
-    std::vector<ChannelId> channels;
-    for (const auto& text : args.channels) channels.push_back(parse_channel_id(text));
-    if (channels.empty() && settings.channel) channels.push_back(*settings.channel);
-    if (channels.empty()) usage_error("no channel");
-    for (const auto channel : channels) {
-        if (args.fields.empty())
-            plan.filters.push_back(subscribe_topic(channel, settings.read_key));
-        for (const auto& field : args.fields)
-            plan.filters.push_back(subscribe_field_topic(
-                channel, field == "all" ? std::nullopt : std::optional(parse_field_number(field)),
-                settings.read_key));
-    }
-    return plan;
-}
-
-enum class ConnectionState { lost, back };
-class WallClock {
-  public:
-    std::chrono::system_clock::time_point now() const { return std::chrono::system_clock::now(); }
-};
-using SystemWallClock = WallClock;
-class UpdateSink {
-  public:
-    virtual ~UpdateSink() = default;
-    virtual bool on_start(UpdateKind kind) = 0;
-    virtual bool on_update(const Update& update) = 0;
-    virtual void on_connection(ConnectionState state) = 0;
-};
-
-void run_subscribe(Session& session, const SubscribePlan& plan, UpdateSink& sink, MonotonicClock&,
-                   const WallClock& clock, Diagnostics& diagnostics, const std::atomic<int>& stop) {
-    ConnectionWatch watch(plan.client_id);
-    while (stop.load() == 0) {
-        auto event = session.next_event(std::chrono::steady_clock::time_point::max());
-        if (!event) continue;
-        switch (event->kind) {
-            case SessionEvent::Kind::connection_lost:
-                diagnostics.warn(watch.describe(*event, std::chrono::steady_clock::now()));
-                sink.on_connection(ConnectionState::lost);
-                continue;
-            case SessionEvent::Kind::reconnected:
-                session.subscribe(plan.filters, plan.qos);
-                diagnostics.warn(watch.describe(*event, std::chrono::steady_clock::now()));
-                sink.on_connection(ConnectionState::back);
-                continue;
-            case SessionEvent::Kind::message:
-                break;
-        }
-        try {
-            sink.on_update(to_update(event->message, plan.raw, clock.now()));
-        } catch (const Error& e) {
-            diagnostics.warn(fmt::format("skipped a malformed message on '{}': {}",
-                                         escape_for_terminal(event->message.topic), e.what()));
-        }
-    }
-}
 
 struct WatchArgs {
     ConnectionArgs connection;
@@ -158,30 +86,61 @@ class SharedModel {
     std::atomic<bool> poked_{false};
 };
 
-// The subscribe loop's updates and connection changes, into the model.
-class ModelSink final : public UpdateSink {
+// The subscribe loop's updates, into the model: a formatter that writes nothing, its "text"
+// going nowhere (NullOutput), so that watch runs subscribe's own loop unchanged.
+class ModelFormatter final : public Formatter {
   public:
-    ModelSink(SharedModel& shared, const WallClock& clock) : shared_(shared), clock_(clock) {}
-    bool on_start(UpdateKind) override { return true; }
-    bool on_update(const Update& update) override {
-        shared_.with([&](WatchModel& model) { model.on_update(update, clock_.now()); });
+    explicit ModelFormatter(SharedModel& shared) : shared_(shared) {}
+    std::string header(UpdateKind) const override { return {}; }
+    std::string format(const Update& update) const override {
+        shared_.with(
+            [&](WatchModel& model) { model.on_update(update, std::chrono::system_clock::now()); });
         shared_.poke();
-        return true;
-    }
-    void on_connection(ConnectionState state) override {
-        shared_.with([&](WatchModel& model) {
-            if (state == ConnectionState::lost) {
-                model.on_connection_lost();
-            } else {
-                model.on_reconnected();
-            }
-        });
-        shared_.poke();
+        return {};
     }
 
   private:
     SharedModel& shared_;
-    const WallClock& clock_;
+};
+
+class NullOutput final : public Output {
+  public:
+    bool write(std::string_view) override { return true; }
+};
+
+// The session as subscribe's loop sees it, the connection's ups and downs noted in the model
+// on the way.
+class WatchedSession final : public Session {
+  public:
+    WatchedSession(Session& session, SharedModel& shared) : session_(session), shared_(shared) {}
+    void connect() override { session_.connect(); }
+    void publish(const OutgoingMessage& message) override { session_.publish(message); }
+    std::size_t flush(std::chrono::steady_clock::time_point deadline) override {
+        return session_.flush(deadline);
+    }
+    void subscribe(const std::vector<std::string>& filters, int qos) override {
+        session_.subscribe(filters, qos);
+    }
+    std::optional<SessionEvent> next_event(
+        std::chrono::steady_clock::time_point deadline) override {
+        auto event = session_.next_event(deadline);
+        if (event && event->kind != SessionEvent::Kind::message) {
+            shared_.with([&](WatchModel& model) {
+                if (event->kind == SessionEvent::Kind::connection_lost) {
+                    model.on_connection_lost();
+                } else {
+                    model.on_reconnected();
+                }
+            });
+            shared_.poke();
+        }
+        return event;
+    }
+    void disconnect() override { session_.disconnect(); }
+
+  private:
+    Session& session_;
+    SharedModel& shared_;
 };
 
 // What the subscribe loop would write to stderr goes to the header instead: nothing may be
@@ -208,14 +167,20 @@ bool want_color(const std::string& mode) {
     return no_color == nullptr || *no_color == '\0';
 }
 
-std::string watching(const WatchArgs& args, const SubscribePlan& plan) {
-    if (plan.raw) return fmt::format("topics {}", fmt::join(args.subscription.topics, " "));
-    std::vector<std::string> channels;
-    for (const auto& filter : plan.filters) {
-        const auto id = filter.substr(9, filter.find('/', 9) - 9);  // channels/ID/subscribe...
+// What the header names: the topic filters, or the channels (plan_subscription has checked
+// them).
+std::string watching(const SubscriptionArgs& args, const SubscribePlan& plan,
+                     const Settings& settings, std::size_t& channel_count) {
+    channel_count = 0;
+    if (plan.raw) return fmt::format("topics {}", fmt::join(args.topics, " "));
+    std::vector<std::uint64_t> channels;
+    for (const auto& text : args.channels) {
+        const auto id = parse_channel_id(text).value;
         if (std::find(channels.begin(), channels.end(), id) == channels.end())
             channels.push_back(id);
     }
+    if (channels.empty() && settings.channel) channels.push_back(settings.channel->value);
+    channel_count = channels.size();
     return fmt::format("channel{} {}", channels.size() > 1 ? "s" : "", fmt::join(channels, " "));
 }
 
@@ -281,8 +246,9 @@ int run_watch_command(WatchArgs& args) {
     register_secrets(resolved.settings);
     auto plan = plan_subscription(args.subscription, resolved.settings);
     const auto span = watch::parse_span(args.span);
-    const bool several_channels = !plan.raw && watching(args, plan).starts_with("channels");
-    SharedModel shared(WatchModel(span, resolved.settings.labels, several_channels));
+    std::size_t channel_count = 0;
+    const auto named = watching(args.subscription, plan, resolved.settings, channel_count);
+    SharedModel shared(WatchModel(span, resolved.settings.labels, channel_count > 1));
     if (!args.history.empty()) {
         std::ifstream in(args.history);
         if (!in)
@@ -293,7 +259,7 @@ int run_watch_command(WatchArgs& args) {
     watch::ViewState view;
     const auto endpoint = resolved.settings.endpoint();
     view.broker = fmt::format("{}:{}", endpoint.host, endpoint.port);
-    view.watching = watching(args, plan);
+    view.watching = named;
     view.span = span;
 
     // Paho's threads start at the connect: they must not take the resizes.
@@ -319,13 +285,14 @@ int run_watch_command(WatchArgs& args) {
     std::atomic<bool> feed_ended{false};
     {
         terminal::Terminal screen(want_color(args.color));
-        SystemWallClock wall_clock;
         SteadyClock clock;
-        ModelSink sink(shared, wall_clock);
+        ModelFormatter formatter(shared);
+        NullOutput nowhere;
+        WatchedSession watched(session, shared);
         HeaderDiagnostics diagnostics(shared);
         std::thread feed([&] {
             try {
-                run_subscribe(session, plan, sink, clock, wall_clock, diagnostics, stop);
+                run_subscribe(watched, plan, formatter, nowhere, clock, diagnostics, stop);
             } catch (...) {
                 failure = std::current_exception();
             }
