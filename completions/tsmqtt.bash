@@ -5,7 +5,7 @@
 
 # Options that take no value; every other option takes one (publish --field takes two).
 _tsmqtt_flags=' -h --help -V --version --insecure --ask-password --no-reconnect -v --verbose '
-_tsmqtt_flags+=' -q --quiet --dry-run --strict --stdin --stdin-whole -r --retain --no-header --default '
+_tsmqtt_flags+=' -q --quiet --dry-run --strict --stdin --stdin-whole -r --retain --no-header --default --yes '
 
 _tsmqtt_connection_options='--url -H --host -p --port -T --transport --ws-path -i --client-id
  -u --username --cafile --capath --cert --key --insecure --keepalive --connect-timeout
@@ -21,6 +21,8 @@ _tsmqtt_watch_options="-c --channel --field --read-key --label -t --topic --qos 
  --color $_tsmqtt_connection_options $_tsmqtt_session_options"
 _tsmqtt_profile_add_options="-c --channel --write-key --read-key --label --password-file
  --ask-password --default -h --help $_tsmqtt_connection_options"
+
+_tsmqtt_outbox_file_options='--outbox-file -h --help'
 
 # Saved profile names, read live: `profile list` prints one per line, the default one
 # followed by "  (default)".
@@ -72,7 +74,7 @@ _tsmqtt() {
                 pub) command=publish ;;
                 sub) command=subscribe ;;
             esac
-        elif [[ $command == profile && -z $action ]]; then
+        elif [[ ($command == profile || $command == outbox) && -z $action ]]; then
             action=$word
         else
             positionals=$((positionals + 1))
@@ -90,7 +92,13 @@ _tsmqtt() {
     if [[ -n $value_of ]]; then
         case $value_of in
             -T | --transport) _tsmqtt_reply 'tcp tls ws wss' ;;
-            -F | --format) _tsmqtt_reply 'text csv json' ;;
+            -F | --format)
+                if [[ $command == outbox && $action == status ]]; then
+                    _tsmqtt_reply 'text json'
+                else
+                    _tsmqtt_reply 'text csv json'
+                fi
+                ;;
             --mqtt-version) _tsmqtt_reply '3.1.1 5' ;;
             --color) _tsmqtt_reply 'auto always never' ;;
             --qos) _tsmqtt_reply '0 1 2' ;;
@@ -113,7 +121,7 @@ _tsmqtt() {
                 ;;
             -H | --host) _known_hosts_real -- "$cur" ;;
             --span) _tsmqtt_reply '15m 1h 6h 1d' ;;
-            --cafile | --cert | --key | --password-file | -f | --file | --history) _filedir ;;
+            --cafile | --cert | --key | --password-file | -f | --file | --outbox-file | --history) _filedir ;;
             --capath) _filedir -d ;;
             --profile) _tsmqtt_reply "$(_tsmqtt_profiles "$1")" ;;
         esac
@@ -132,6 +140,14 @@ _tsmqtt() {
                 *) options='-h --help' ;;
             esac
             ;;
+        outbox)
+            case $action in
+                status) options="-F --format $_tsmqtt_outbox_file_options" ;;
+                list) options="-F --format --limit $_tsmqtt_outbox_file_options" ;;
+                clear) options="--yes $_tsmqtt_outbox_file_options" ;;
+                *) options='-h --help' ;;
+            esac
+            ;;
     esac
     if [[ $cur == -* ]]; then
         _tsmqtt_reply "$options"
@@ -140,7 +156,7 @@ _tsmqtt() {
 
     case $command in
         '')
-            _tsmqtt_reply 'publish pub subscribe sub watch profile'
+            _tsmqtt_reply 'publish pub subscribe sub watch profile outbox'
             ;;
         publish)
             _tsmqtt_reply 'field1= field2= field3= field4= field5= field6= field7= field8=
@@ -155,6 +171,9 @@ _tsmqtt() {
                     ;;
                 import) ((positionals == 1)) && _filedir ;;
             esac
+            ;;
+        outbox)
+            [[ -z $action ]] && _tsmqtt_reply 'status list clear'
             ;;
     esac
 } &&

@@ -7,7 +7,7 @@
 # values the last option still wants (publish --field N VALUE takes two).
 function __tsmqtt_position
     set -l flags -h --help -V --version --insecure --ask-password --no-reconnect -v --verbose \
-        -q --quiet --dry-run --strict --stdin --stdin-whole -r --retain --no-header --default
+        -q --quiet --dry-run --strict --stdin --stdin-whole -r --retain --no-header --default --yes
     set -l words (commandline -opc)
     set -e words[1]
     set -l command ''
@@ -40,7 +40,7 @@ function __tsmqtt_position
                 case '*'
                     set command $word
             end
-        else if test "$command" = profile -a -z "$action"
+        else if contains -- "$command" profile outbox; and test -z "$action"
             set action $word
         else
             set positionals (math $positionals + 1)
@@ -91,6 +91,7 @@ complete -c tsmqtt -n '__tsmqtt_in ""' -a subscribe -d 'Print channel-feed or fi
 complete -c tsmqtt -n '__tsmqtt_in ""' -a sub -d 'Alias of subscribe'
 complete -c tsmqtt -n '__tsmqtt_in ""' -a watch -d 'A live chart of a channel (or raw topics) in the terminal'
 complete -c tsmqtt -n '__tsmqtt_in ""' -a profile -d 'Manage saved connection profiles'
+complete -c tsmqtt -n '__tsmqtt_in ""' -a outbox -d 'Show, deliver or drop the messages waiting in the outbox'
 
 # Broker settings: publish, subscribe, profile add, profile import.
 set -l settings '__tsmqtt_in publish subscribe watch "profile add" "profile import"'
@@ -192,3 +193,14 @@ complete -c tsmqtt -n $values -l password-file -r -F -d 'Read the password from 
 complete -c tsmqtt -n $values -l ask-password -d 'Prompt for the password without echo'
 complete -c tsmqtt -n $values -l default -d 'Make this the default profile'
 complete -c tsmqtt -n $values -s h -l help -d 'Print help and exit'
+
+# outbox
+complete -c tsmqtt -n '__tsmqtt_in outbox "outbox status" "outbox list" "outbox clear"' -s h -l help -d 'Print help and exit'
+complete -c tsmqtt -n '__tsmqtt_in outbox' -a status -d 'Messages waiting per broker and channel, the oldest, the file'
+complete -c tsmqtt -n '__tsmqtt_in outbox' -a list -d 'List the waiting messages, oldest first'
+complete -c tsmqtt -n '__tsmqtt_in outbox' -a clear -d 'Drop every waiting message (needs --yes)'
+complete -c tsmqtt -n '__tsmqtt_in "outbox status" "outbox list" "outbox clear"' -l outbox-file -r -F -d 'The outbox database (env TSMQTT_OUTBOX_FILE)'
+complete -c tsmqtt -n '__tsmqtt_in "outbox status"' -s F -l format -x -a 'text json' -d 'Output format'
+complete -c tsmqtt -n '__tsmqtt_in "outbox list"' -s F -l format -x -a 'text csv json' -d 'Output format'
+complete -c tsmqtt -n '__tsmqtt_in "outbox list"' -l limit -x -d 'List at most N messages'
+complete -c tsmqtt -n '__tsmqtt_in "outbox clear"' -l yes -d 'Confirm: the messages are dropped for good'

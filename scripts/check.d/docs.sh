@@ -53,6 +53,10 @@ contexts=(
     "profile import|profile import|tsmqtt profile import NAME FILE -"
     "profile remove|profile remove|tsmqtt profile remove NAME -"
     "profile default|profile default|tsmqtt profile default NAME -"
+    "outbox|outbox|tsmqtt outbox -"
+    "outbox status|outbox status|tsmqtt outbox status -"
+    "outbox list|outbox list|tsmqtt outbox list -"
+    "outbox clear|outbox clear|tsmqtt outbox clear -"
 )
 
 # Option names (-x and --long) of `tsmqtt WORDS... --help`, one per line, sorted.
@@ -75,6 +79,7 @@ for context in "${contexts[@]}"; do
 done
 help_subcommands >"$work/commands.tsmqtt"
 help_subcommands profile >"$work/commands.profile"
+help_subcommands outbox >"$work/commands.outbox"
 
 # A change in CLI11's help layout must not make every check below pass vacuously.
 (($(wc -l <"$work/options.publish") >= 40)) || problem "found only $(wc -l <"$work/options.publish") options in 'tsmqtt publish --help'"
@@ -233,6 +238,10 @@ for shell in bash zsh fish; do
     expect_exactly "$shell" "tsmqtt " "${commands[@]}"
     mapfile -t commands <"$work/commands.profile"
     expect_exactly "$shell" "tsmqtt profile " "${commands[@]}"
+    mapfile -t commands <"$work/commands.outbox"
+    expect_exactly "$shell" "tsmqtt outbox " "${commands[@]}"
+    expect_exactly "$shell" "tsmqtt outbox status --format " text json
+    expect_exactly "$shell" "tsmqtt outbox list -F " text csv json
 
     expect_exactly "$shell" "tsmqtt su" subscribe sub
     expect_exactly "$shell" "tsmqtt publish --tra" --transport
@@ -271,6 +280,7 @@ for shell in bash zsh fish; do
         done
         expect_some "$shell" "tsmqtt profile add x --password-file ca" cafile.pem
         expect_some "$shell" "tsmqtt profile import x ca" cafile.pem
+        expect_some "$shell" "tsmqtt outbox list --outbox-file ca" cafile.pem
         expect_exactly "$shell" "tsmqtt subscribe --capath ca" cadir
         exit $((failures - start))
     ) || failures=$((failures + $?))

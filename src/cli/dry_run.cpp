@@ -6,10 +6,11 @@
 
 namespace tsmqtt::cli {
 
-void DryRunSession::publish(const OutgoingMessage& message) {
+std::optional<std::uint64_t> DryRunSession::publish(const OutgoingMessage& message) {
     out_.write(fmt::format(
         "publish {} qos {}{}: {}\n", escape_for_terminal(redact_output(message.topic)), message.qos,
         message.retain ? " retain" : "", escape_for_terminal(redact_output(message.payload))));
+    return ++taken_;
 }
 
 void DryRunSession::subscribe(const std::vector<std::string>& filters, int qos) {

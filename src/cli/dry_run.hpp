@@ -11,8 +11,14 @@ class DryRunSession final : public Session {
   public:
     explicit DryRunSession(Output& out) : out_(out) {}
     void connect() override {}
-    void publish(const OutgoingMessage& message) override;
-    std::size_t flush(std::chrono::steady_clock::time_point) override { return 0; }
+    std::optional<std::uint64_t> publish(const OutgoingMessage& message) override;
+    // Nothing is sent, so everything "taken" is accounted for at once.
+    Deliveries take_deliveries(std::chrono::steady_clock::time_point) override {
+        Deliveries news;
+        for (; confirmed_ < taken_; ++confirmed_) news.confirmed.push_back(confirmed_ + 1);
+        return news;
+    }
+    bool connected() const override { return true; }
     void subscribe(const std::vector<std::string>& filters, int qos) override;
     std::optional<SessionEvent> next_event(std::chrono::steady_clock::time_point) override {
         return std::nullopt;
@@ -21,6 +27,8 @@ class DryRunSession final : public Session {
 
   private:
     Output& out_;
+    std::uint64_t taken_ = 0;
+    std::uint64_t confirmed_ = 0;
 };
 
 }  // namespace tsmqtt::cli

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <poll.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -112,29 +113,46 @@ void StderrDiagnostics::summary(std::string_view text) {
     if (!quiet_) line(text);
 }
 
-bool FdLineSource::next_line(std::string& line, const std::atomic<int>& stop) {
+void StderrDiagnostics::alarm(std::string_view text) {
+    line(text);
+}
+
+LineSource::Read FdLineSource::read_line(std::string& line, const std::atomic<int>& stop,
+                                         MonotonicClock::time_point deadline) {
     for (;;) {
         const auto newline = buffer_.find('\n', start_);
         if (newline != std::string::npos) {
             line.assign(buffer_, start_, newline - start_);
             start_ = newline + 1;
-            return true;
+            return Read::line;
         }
         if (eof_) {
-            if (start_ >= buffer_.size()) return false;
+            if (start_ >= buffer_.size()) return Read::end;
             line.assign(buffer_, start_);
             start_ = buffer_.size();
-            return true;
+            return Read::line;
         }
         if (start_ > 0) {
             buffer_.erase(0, start_);
             start_ = 0;
         }
-        if (stop.load() != 0) return false;
+        if (stop.load() != 0) return Read::waiting;
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        pollfd ready{fd_, POLLIN, 0};
+        const auto polled =
+            ::poll(&ready, 1, static_cast<int>(std::max<long long>(0, left.count())));
+        if (polled < 0 && errno != EINTR)
+            fail(ExitCode::failure,
+                 fmt::format("cannot read standard input: {}", std::strerror(errno)));
+        if (polled <= 0) {
+            if (std::chrono::steady_clock::now() >= deadline) return Read::waiting;
+            continue;
+        }
         char chunk[65536];
         const auto n = ::read(fd_, chunk, sizeof chunk);
         if (n < 0) {
-            if (errno == EINTR) continue;
+            if (errno == EINTR || errno == EAGAIN) continue;
             fail(ExitCode::failure,
                  fmt::format("cannot read standard input: {}", std::strerror(errno)));
         }
@@ -210,22 +228,23 @@ std::string prompt_password(const std::string& prompt) {
         "--ask-password needs a terminal to prompt on; use --password-file FILE (- = stdin) or "
         "TSMQTT_PASSWORD";
     const int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) fail(ExitCode::usage, kNoTerminal);
+    if (fd < 0) fail(ExitCode::config, kNoTerminal);
     termios saved{};
     if (::tcgetattr(fd, &saved) != 0) {
         ::close(fd);
-        fail(ExitCode::usage, kNoTerminal);
+        fail(ExitCode::config, kNoTerminal);
     }
     termios quiet = saved;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO | ECHOE | ECHOK | ECHONL);
     quiet.c_lflag |= ICANON;
     if (::tcsetattr(fd, TCSAFLUSH, &quiet) != 0) {
         ::close(fd);
-        fail(ExitCode::usage, kNoTerminal);
+        fail(ExitCode::config, kNoTerminal);
     }
     write_all(fd, prompt);
     std::string password;
     bool interrupted = false;
+    bool answered = false;  // a line was ended: end of input is no answer, not an empty password
     for (;;) {
         char c = 0;
         const auto n = ::read(fd, &c, 1);
@@ -236,6 +255,7 @@ std::string prompt_password(const std::string& prompt) {
             }
             continue;
         }
+        if (n == 1 && (c == '\n' || c == '\r')) answered = true;
         if (n != 1 || c == '\n' || c == '\r') break;
         password += c;
     }
@@ -244,6 +264,8 @@ std::string prompt_password(const std::string& prompt) {
     ::close(fd);
     if (interrupted)
         fail(exit_code_for_signal(g_stop.load()), "interrupted at the password prompt");
+    if (!answered)
+        fail(ExitCode::config, "--ask-password: the terminal closed before a password was entered");
     return password;
 }
 

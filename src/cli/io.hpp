@@ -24,6 +24,7 @@ class StderrDiagnostics final : public Diagnostics {
     void warn(std::string_view text) override;
     void progress(std::string_view text) override;
     void summary(std::string_view text) override;
+    void alarm(std::string_view text) override;
     int verbosity() const { return verbosity_; }
 
   private:
@@ -39,7 +40,8 @@ class StderrDiagnostics final : public Diagnostics {
 class FdLineSource final : public LineSource {
   public:
     explicit FdLineSource(int fd) : fd_(fd) {}
-    bool next_line(std::string& line, const std::atomic<int>& stop) override;
+    Read read_line(std::string& line, const std::atomic<int>& stop,
+                   MonotonicClock::time_point deadline) override;
 
   private:
     int fd_;
@@ -52,6 +54,11 @@ class SteadyClock final : public MonotonicClock {
   public:
     time_point now() const override;
     bool sleep_until(time_point when, const std::atomic<int>& stop) override;
+};
+
+class SystemCalendar final : public CalendarClock {
+  public:
+    time_point now() const override { return std::chrono::system_clock::now(); }
 };
 
 class FdOutput final : public Output {

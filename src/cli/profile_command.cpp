@@ -7,6 +7,7 @@
 #include "cli/connection_options.hpp"
 #include "cli/io.hpp"
 #include "core/error.hpp"
+#include "core/redact.hpp"
 #include "core/settings.hpp"
 #include "profile/credentials.hpp"
 #include "profile/store.hpp"
@@ -117,7 +118,8 @@ int show_profile(const std::string& name) {
     for (const auto& [key, value] : profile->values) {
         const auto* info = find_setting(key);
         const bool secret = info != nullptr && info->secret;
-        out.write(fmt::format("{} = {}\n", key, secret ? mask_secret(value) : value));
+        out.write(
+            fmt::format("{} = {}\n", key, secret ? mask_secret(value) : mask_url_userinfo(value)));
     }
     for (const auto& [field, label] : profile->labels)
         out.write(fmt::format("label {} = {}\n", field, label));

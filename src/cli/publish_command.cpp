@@ -1,7 +1,10 @@
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <memory>
 
 #include "cli/commands.hpp"
@@ -10,6 +13,7 @@
 #include "cli/io.hpp"
 #include "core/connection_watch.hpp"
 #include "core/error.hpp"
+#include "core/memory_outbox.hpp"
 #include "core/publish.hpp"
 #include "core/redact.hpp"
 #include "paho/paho_session.hpp"
@@ -35,8 +39,13 @@ struct PublishArgs {
     int qos = 0;
     bool retain = false;
     double flush_timeout = 60;
+    std::string unsent;
     CLI::App* app = nullptr;
 };
+
+// One update per 15 s: ThingSpeak's free licence (docs/ and README "What happens when the
+// network is down").
+constexpr std::chrono::milliseconds kThingSpeakFreeInterval{15000};
 
 bool given(const PublishArgs& args, const char* name) {
     return args.app->count(name) > 0;
@@ -89,6 +98,7 @@ PublishPlan thingspeak_plan(const PublishArgs& args, const Settings& settings) {
             "--stdin");
     }
     PublishPlan plan;
+    plan.channel = channel.value;
     plan.interval = seconds_option(args.interval, "--interval");
     if (!args.field.empty()) {
         if (entry_values || args.stdin_lines)
@@ -105,6 +115,9 @@ PublishPlan thingspeak_plan(const PublishArgs& args, const Settings& settings) {
                 "--stdin reads every entry from standard input; drop the NAME=VALUE arguments");
         plan.stream = PublishPlan::Stream::entries;
         plan.stream_topic = publish_topic(channel, settings.write_key);
+        plan.stamp = true;
+        // ThingSpeak drops faster updates without a word: a stream is paced unless told not.
+        if (!given(args, "--interval")) plan.interval = kThingSpeakFreeInterval;
         if (!args.columns.empty()) {
             plan.columns = parse_columns(args.columns);
             plan.header_sets_columns = false;
@@ -153,6 +166,27 @@ PublishPlan raw_plan(const PublishArgs& args) {
     return plan;
 }
 
+// --unsent FILE: what was read and not sent, one line each as read. False when it cannot be
+// written (said on stderr).
+bool write_unsent(const std::string& path, const PublishReport& report, Diagnostics& diagnostics) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        diagnostics.warn(
+            fmt::format("cannot write --unsent file '{}': {}", path, std::strerror(errno)));
+        return false;
+    }
+    FdOutput file(fd);
+    bool ok = true;
+    try {
+        for (const auto& line : report.unsent_lines) ok = ok && file.write(line + "\n");
+    } catch (const Error& e) {
+        ok = false;
+    }
+    ok = ::close(fd) == 0 && ok;
+    if (!ok) diagnostics.warn(fmt::format("cannot write --unsent file '{}'", path));
+    return ok;
+}
+
 int run_publish_command(PublishArgs& args) {
     auto& connection = args.connection;
     if (!args.channel.empty()) connection.values.emplace_back("channel", args.channel);
@@ -163,13 +197,19 @@ int run_publish_command(PublishArgs& args) {
     auto resolved = resolve_settings(connection, stdin_taken);
     register_secrets(resolved.settings);
     const bool raw = given(args, "--topic");
-    const auto plan = raw ? raw_plan(args) : thingspeak_plan(args, resolved.settings);
+    auto plan = raw ? raw_plan(args) : thingspeak_plan(args, resolved.settings);
 
     StderrDiagnostics diagnostics(connection.verbosity, connection.quiet);
     FdOutput out(STDOUT_FILENO);
     SteadyClock clock;
     FdLineSource input(STDIN_FILENO);
     auto& stop = stop_signal();
+
+    plan.destination = resolved.settings.endpoint().uri();
+    plan.reconnect = !connection.no_reconnect;
+    plan.retry_first_connect = plan.stream != PublishPlan::Stream::none;
+    plan.keep_unsent_lines = !args.unsent.empty();
+    plan.flush_timeout = seconds_option(args.flush_timeout, "--flush-timeout");
 
     std::unique_ptr<Session> session;
     if (connection.dry_run) {
@@ -178,43 +218,46 @@ int run_publish_command(PublishArgs& args) {
     } else {
         for (const auto& line : describe_settings(resolved)) diagnostics.note(1, line);
         if (const auto warning = insecure_warning(resolved.settings); !warning.empty())
-            diagnostics.warn(warning);
+            diagnostics.alarm(warning);
         SessionOptions options;
-        options.reconnect = !connection.no_reconnect;
+        options.reconnect = plan.reconnect;
+        // A message offered while the connection is down stays in the outbox, in order.
+        options.send_while_disconnected = false;
         options.stop = &stop;
         auto watch = std::make_shared<ConnectionWatch>(resolved.client_id);
-        options.on_connection_change = [&diagnostics, watch](const SessionEvent& event) {
-            diagnostics.warn(watch->describe(event, std::chrono::steady_clock::now()));
-        };
+        // --no-reconnect: the loss ends the run, with its own line after the summary.
+        if (plan.reconnect) {
+            options.on_connection_change = [&diagnostics, watch](const SessionEvent& event) {
+                diagnostics.warn(watch->describe(event, std::chrono::steady_clock::now()));
+            };
+        }
         session = make_paho_session(resolved.settings, resolved.client_id, options);
-        session->connect();
-        diagnostics.note(1, "connected");
     }
-    auto report =
-        run_publish(*session, plan, plan.stream == PublishPlan::Stream::none ? nullptr : &input,
-                    clock, diagnostics, stop);
-    const auto deadline =
-        std::chrono::steady_clock::now() + seconds_option(args.flush_timeout, "--flush-timeout");
-    report.undelivered += session->flush(
-        report.interrupted ? std::chrono::steady_clock::now() + std::chrono::seconds(2) : deadline);
-    session->disconnect();
+    MemoryOutbox outbox;
+    SystemCalendar calendar;
+    PublishIo io{clock, calendar, diagnostics, stop};
+    const auto report = run_publish(
+        *session, outbox, plan, plan.stream == PublishPlan::Stream::none ? nullptr : &input, io);
     if (!raw && !connection.dry_run) {
         diagnostics.note(1,
                          "QoS 0: ThingSpeak acknowledges nothing; an update can be dropped "
                          "silently (rate limit, "
                          "disabled field, duplicate created_at): check the channel");
     }
-    if (plan.stream != PublishPlan::Stream::none || report.interrupted) {
-        diagnostics.summary(fmt::format("{} sent, {} skipped, {} undelivered",
-                                        report.sent - std::min(report.sent, report.undelivered),
-                                        report.skipped, report.undelivered));
+    if (plan.stream != PublishPlan::Stream::none || report.interrupted)
+        diagnostics.summary(summary_line(report, plan));
+    const bool unsent_written =
+        args.unsent.empty() || write_unsent(args.unsent, report, diagnostics);
+    if (report.connection_lost) {
+        fail(ExitCode::network, "connection to the broker lost (--no-reconnect)");
     }
     if (report.interrupted) return to_int(exit_code_for_signal(stop.load()));
-    if (report.undelivered > 0) {
-        diagnostics.warn(fmt::format("{} message(s) could not be delivered", report.undelivered));
+    const auto missing = report.not_sent + report.not_confirmed;
+    if (missing > 0 || !unsent_written) {
+        if (missing > 0) diagnostics.warn(fmt::format("{} message(s) not sent", missing));
         return to_int(ExitCode::failure);
     }
-    return to_int(ExitCode::ok);
+    return to_int(report.skipped > 0 ? ExitCode::usage : ExitCode::ok);
 }
 
 }  // namespace
@@ -269,10 +312,13 @@ Runner define_publish_command(CLI::App& command) {
                   "Read one entry (with -c) or one message (with --topic) per line")
         ->group(input);
     app->add_option("--interval", args->interval,
-                    "At least SECS between messages (ThingSpeak: 15 free, 1 paid)")
+                    "At least SECS between messages; -c ... --stdin: default 15, 0 turns it off")
         ->group(input);
     app->add_option("--flush-timeout", args->flush_timeout,
                     "Wait at most SECS at the end for queued messages (default 60)")
+        ->group(input);
+    app->add_option("--unsent", args->unsent,
+                    "With --stdin: write the lines read but not sent to FILE, one each as read")
         ->group(input);
 
     const std::string raw = "Raw MQTT";

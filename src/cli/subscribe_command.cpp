@@ -89,7 +89,7 @@ int run_subscribe_command(SubscribeArgs& args) {
     }
     for (const auto& line : describe_settings(resolved)) diagnostics.note(1, line);
     if (const auto warning = insecure_warning(resolved.settings); !warning.empty())
-        diagnostics.warn(warning);
+        diagnostics.alarm(warning);
     SessionOptions options;
     options.reconnect = !connection.no_reconnect;
     options.send_while_disconnected = false;

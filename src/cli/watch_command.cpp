@@ -155,6 +155,8 @@ class HeaderDiagnostics final : public Diagnostics {
     }
     void progress(std::string_view) override {}
     void summary(std::string_view) override {}
+    // The screen is the only place left to say it: the header shows it like a warning.
+    void alarm(std::string_view text) override { warn(text); }
 
   private:
     SharedModel& shared_;

@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "core/error.hpp"
+#include "core/redact.hpp"
 
 namespace tsmqtt {
 namespace {
@@ -75,7 +76,7 @@ std::string Endpoint::uri() const {
 
 UrlParts parse_url(std::string_view url) {
     const auto bad = [&](std::string_view why) -> UrlParts {
-        usage_error(fmt::format("invalid --url '{}': {}", url, why));
+        usage_error(fmt::format("invalid --url '{}': {}", mask_url_userinfo(url), why));
     };
     const auto sep = url.find("://");
     if (sep == std::string_view::npos) {
@@ -100,8 +101,17 @@ UrlParts parse_url(std::string_view url) {
     const auto slash = rest.find('/');
     auto authority = rest.substr(0, slash);
     if (slash != std::string_view::npos) parts.path = std::string(rest.substr(slash));
-    if (authority.find('@') != std::string_view::npos) {
-        return bad("credentials in the URL are not accepted; use --username and --password-file");
+    if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
+        // A password on a command line or in the environment shows in process listings.
+        const auto userinfo = authority.substr(0, at);
+        if (userinfo.find(':') != std::string_view::npos) {
+            return bad(
+                "a password in the URL is not accepted (it would show in process listings); "
+                "put it in a file and use --password-file FILE");
+        }
+        if (userinfo.empty()) return bad("empty user name before '@'");
+        parts.username = std::string(userinfo);
+        authority = authority.substr(at + 1);
     }
     std::string_view port_text;
     if (!authority.empty() && authority.front() == '[') {

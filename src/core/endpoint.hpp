@@ -31,12 +31,14 @@ struct Endpoint {
 };
 
 // Parses --url: tcp:// mqtt:// ssl:// tls:// mqtts:// ws:// wss:// with host, optional port,
-// optional path (ws). IPv6 hosts in brackets. Throws Error(usage) naming what is wrong.
+// optional path (ws), optional USER@ (never a password). IPv6 hosts in brackets. Throws
+// Error(usage) naming what is wrong.
 struct UrlParts {
     Transport transport;
     std::string host;
     std::uint16_t port = 0;  // 0 when the URL gave none
     std::string path;        // empty when the URL gave none
+    std::string username;    // mqtt://USER@host; empty when the URL gave none
 };
 UrlParts parse_url(std::string_view url);
 

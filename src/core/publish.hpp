@@ -1,11 +1,15 @@
 #pragma once
-// The publish loop: one-shot messages and line streams, paced, with nothing dropped.
+// The publish loop: messages move from the input to the outbox (the queue of accepted
+// messages: in memory, or on disk with --outbox) and from there to the session, paced, and
+// leave the outbox only once the broker has them (CLI.md "publish: not one reading lost").
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/input_line.hpp"
+#include "core/outbox.hpp"
 #include "core/runtime.hpp"
 #include "core/session.hpp"
 
@@ -13,7 +17,7 @@ namespace tsmqtt {
 
 struct PublishPlan {
     enum class Stream { none, entries, raw_lines };
-    std::vector<OutgoingMessage> messages;  // sent first, in order (topic and payload; the
+    std::vector<OutgoingMessage> messages;  // accepted first, in order (topic and payload; the
                                             // plan's qos, retain and properties apply)
     Stream stream = Stream::none;
     std::string stream_topic;  // topic of every streamed message
@@ -23,20 +27,48 @@ struct PublishPlan {
     bool retain = false;
     MessageProperties properties;
     bool strict = false;                    // a bad input line ends the run with exit 2
-    std::chrono::milliseconds interval{0};  // at least this long between messages
+    std::chrono::milliseconds interval{0};  // at least this long between messages (per channel)
+
+    std::string destination;               // the endpoint URI: the outbox's key
+    std::optional<std::uint64_t> channel;  // ThingSpeak mode
+    bool stamp = false;                    // created_at at read time (ThingSpeak stream, outbox)
+    bool reconnect = true;                 // false: the first loss ends the run (exit 3)
+    bool retry_first_connect = false;      // a stream keeps trying to reach the broker
+    bool durable = false;                  // the outbox is on disk: what is left stays queued
+    bool keep_unsent_lines = false;        // --unsent FILE
+    std::chrono::milliseconds flush_timeout{60000};
 };
 
 struct PublishReport {
-    std::size_t sent = 0;
-    std::size_t skipped = 0;
-    std::size_t undelivered = 0;  // the caller adds what its final flush could not deliver
+    std::size_t sent = 0;           // the broker has them
+    std::size_t skipped = 0;        // invalid input lines
+    std::size_t not_sent = 0;       // accepted, then neither sent nor kept
+    std::size_t not_confirmed = 0;  // raw QoS 0 written into a connection that died
+    std::size_t queued = 0;         // left in the outbox on disk for a later run
     bool interrupted = false;
+    bool connection_lost = false;           // reconnect off and the connection died
+    std::string unreachable;                // why the broker could not be reached, if it never was
+    std::chrono::seconds last_wait{0};      // how long the last paced entry waited
+    std::vector<std::string> unsent_lines;  // keep_unsent_lines: as read, in order
 };
 
-// Returns the report; throws Error for a fatal problem (a bad line under strict, a session
-// error). Lines are parsed as they arrive and published at once (or when the interval allows).
-PublishReport run_publish(Session& session, const PublishPlan& plan, LineSource* input,
-                          MonotonicClock& clock, Diagnostics& diagnostics,
-                          const std::atomic<int>& stop);
+struct PublishIo {
+    MonotonicClock& clock;
+    CalendarClock& calendar;
+    Diagnostics& diagnostics;
+    const std::atomic<int>& stop;
+};
+
+// Returns the report; throws Error for a fatal problem (a bad line under strict, a refused
+// login, an outbox that cannot take a message). Connects the session itself.
+PublishReport run_publish(Session& session, Outbox& outbox, const PublishPlan& plan,
+                          LineSource* input, PublishIo& io);
+
+// Delivers what waits in the outbox for plan.destination (no input): `outbox flush`.
+PublishReport deliver_outbox(Session& session, Outbox& outbox, const PublishPlan& plan,
+                             PublishIo& io);
+
+// "3 sent, 0 skipped, 0 not sent" with the optional parts CLI.md names.
+std::string summary_line(const PublishReport& report, const PublishPlan& plan);
 
 }  // namespace tsmqtt

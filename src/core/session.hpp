@@ -57,13 +57,24 @@ class Session {
     // the session reconnects by itself, if it was asked to, and reports it as events.
     virtual void connect() = 0;
 
-    // Queues one message. Blocks while the window of undelivered messages is full (so a fast
-    // producer is slowed down, never dropped), including while reconnecting.
-    virtual void publish(const OutgoingMessage& message) = 0;
+    // Takes one message for the broker and returns its id (increasing), or nullopt when the
+    // connection is down: the message was not taken; offer it again once connected(). Blocks
+    // while the window of unconfirmed messages is full (a fast producer is slowed down).
+    virtual std::optional<std::uint64_t> publish(const OutgoingMessage& message) = 0;
 
-    // Waits until everything queued is delivered (QoS 0: written to the network; QoS 1/2:
-    // acknowledged) or the deadline passes. Returns how many messages remain undelivered.
-    virtual std::size_t flush(std::chrono::steady_clock::time_point deadline) = 0;
+    // What became known since the last call, waiting until `deadline` for news while messages
+    // are outstanding. Confirmed: the broker has it (QoS 1/2: acknowledged; QoS 0: written and
+    // followed by a sign of life from the broker on the same connection). Lost: written into a
+    // connection that died unconfirmed; such an id is never confirmed later.
+    struct Deliveries {
+        std::vector<std::uint64_t> confirmed;
+        std::vector<std::uint64_t> lost;
+        std::size_t connection_losses = 0;
+    };
+    virtual Deliveries take_deliveries(std::chrono::steady_clock::time_point deadline) = 0;
+
+    // True while a connection is up (messages can be taken).
+    virtual bool connected() const = 0;
 
     virtual void subscribe(const std::vector<std::string>& filters, int qos) = 0;
 

@@ -157,23 +157,33 @@ bool Database::read_only() const {
     return sqlite3_db_readonly(db_, "main") == 1;
 }
 
-Transaction::Transaction(Database& db) : db_(db) {
-    db_.exec("BEGIN IMMEDIATE");
+Transaction::Transaction(Database& db, Durability durability) : db_(db), durability_(durability) {
+    if (durability_ == Durability::relaxed) db_.exec("PRAGMA synchronous = NORMAL");
+    try {
+        db_.exec("BEGIN IMMEDIATE");
+    } catch (const std::exception&) {
+        if (durability_ == Durability::relaxed) db_.exec("PRAGMA synchronous = FULL");
+        throw;
+    }
 }
 
 Transaction::~Transaction() {
-    if (!done_) {
-        try {
-            db_.exec("ROLLBACK");
-        } catch (const std::exception&) {
-            // A failed COMMIT may have rolled back already; nothing is left to undo.
-        }
+    if (done_) return;
+    try {
+        finish("ROLLBACK");
+    } catch (const std::exception&) {
+        // A failed COMMIT may have rolled back already; nothing is left to undo.
     }
 }
 
 void Transaction::commit() {
-    db_.exec("COMMIT");
+    finish("COMMIT");
+}
+
+void Transaction::finish(const char* sql) {
     done_ = true;
+    db_.exec(sql);
+    if (durability_ == Durability::relaxed) db_.exec("PRAGMA synchronous = FULL");
 }
 
 }  // namespace tsmqtt::sqlite

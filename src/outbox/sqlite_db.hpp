@@ -62,17 +62,24 @@ class Database {
     sqlite3* db_ = nullptr;
 };
 
-// BEGIN IMMEDIATE ... COMMIT, rolled back when left by an exception.
+// BEGIN IMMEDIATE ... COMMIT, rolled back when left by an exception. A durable one is on disk
+// when commit() returns (the connection's synchronous = FULL). A relaxed one may be lost to a
+// power cut, never half applied, and a later durable commit makes it durable too: for what
+// may be redone at worst (a delivered message sent again, a lease taken again).
+enum class Durability { durable, relaxed };
+
 class Transaction {
   public:
-    explicit Transaction(Database& db);
+    explicit Transaction(Database& db, Durability durability = Durability::durable);
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
     ~Transaction();
     void commit();
 
   private:
+    void finish(const char* sql);
     Database& db_;
+    Durability durability_;
     bool done_ = false;
 };
 

@@ -25,6 +25,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using sqlite::Database;
+using sqlite::Durability;
 using sqlite::Statement;
 using sqlite::Transaction;
 
@@ -54,6 +55,10 @@ CREATE TABLE channels (
     channel INTEGER PRIMARY KEY,
     last_sent INTEGER NOT NULL
 );
+-- How many messages wait, kept with every change: count(*) would read the whole table at
+-- each append, and a stream appends often.
+CREATE TABLE tally (waiting INTEGER NOT NULL);
+INSERT INTO tally VALUES (0);
 PRAGMA user_version = 1;
 )sql";
 
@@ -157,7 +162,8 @@ class SqliteOutbox final : public Outbox {
         insert_ = db_.prepare(
             "INSERT INTO messages (destination, topic, payload, qos, retain, properties, "
             "channel, created_at, accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        count_ = db_.prepare("SELECT count(*) FROM messages");
+        count_ = db_.prepare("SELECT waiting FROM tally");
+        add_ = db_.prepare("UPDATE tally SET waiting = waiting + ?");
         next_ = db_.prepare(
             fmt::format(
                 "SELECT {} FROM messages WHERE destination = ? AND id > ? ORDER BY id LIMIT ?",
@@ -195,12 +201,14 @@ class SqliteOutbox final : public Outbox {
             message.id = db_.last_insert_rowid();
         }
         insert_.reset();
+        add_.reset();
+        add_.bind(1, static_cast<std::int64_t>(messages.size())).run();
         transaction.commit();
         return messages;
     }
 
     bool acquire(const std::string& destination, std::chrono::seconds lease) override {
-        Transaction transaction(db_);
+        Transaction transaction(db_, Durability::relaxed);
         auto holder = db_.prepare(
             "SELECT owner_pid, owner_token, expires_at FROM leases WHERE destination = ?");
         holder.bind(1, destination);
@@ -218,14 +226,16 @@ class SqliteOutbox final : public Outbox {
     }
 
     void renew(const std::string& destination, std::chrono::seconds lease) override {
-        Transaction transaction(db_);
+        Transaction transaction(db_, Durability::relaxed);
         write_lease(destination, lease);
         transaction.commit();
     }
 
     void release(const std::string& destination) override {
+        Transaction transaction(db_, Durability::relaxed);
         auto remove = db_.prepare("DELETE FROM leases WHERE destination = ? AND owner_token = ?");
         remove.bind(1, destination).bind(2, token_).run();
+        transaction.commit();
     }
 
     std::vector<OutboxMessage> next(const std::string& destination, std::int64_t after,
@@ -237,14 +247,19 @@ class SqliteOutbox final : public Outbox {
         return messages;
     }
 
+    // Relaxed: lost to a power cut, these messages are only sent again, as at-least-once allows.
     void delivered(const std::vector<std::int64_t>& ids) override {
         if (ids.empty()) return;
-        Transaction transaction(db_);
+        Transaction transaction(db_, Durability::relaxed);
+        std::int64_t removed = 0;
         for (const auto id : ids) {
             delete_.reset();
             delete_.bind(1, id).run();
+            removed += db_.changes();
         }
         delete_.reset();
+        add_.reset();
+        add_.bind(1, -removed).run();
         transaction.commit();
     }
 
@@ -256,10 +271,12 @@ class SqliteOutbox final : public Outbox {
     }
 
     void set_last_sent(std::uint64_t channel, WallClock::time_point when) override {
+        Transaction transaction(db_, Durability::relaxed);
         auto upsert = db_.prepare(
             "INSERT INTO channels (channel, last_sent) VALUES (?, ?) "
             "ON CONFLICT (channel) DO UPDATE SET last_sent = excluded.last_sent");
         upsert.bind(1, static_cast<std::int64_t>(channel)).bind(2, to_millis(when)).run();
+        transaction.commit();
     }
 
     OutboxStatus status() override {
@@ -297,6 +314,7 @@ class SqliteOutbox final : public Outbox {
         Transaction transaction(db_);
         db_.exec("DELETE FROM messages");
         const auto dropped = static_cast<std::size_t>(db_.changes());
+        db_.exec("UPDATE tally SET waiting = 0");
         transaction.commit();
         return dropped;
     }
@@ -372,6 +390,7 @@ class SqliteOutbox final : public Outbox {
     std::string token_;  // this instance's lease identity: one process may hold two outboxes
     Statement insert_;
     Statement count_;
+    Statement add_;
     Statement next_;
     Statement delete_;
 };
@@ -380,7 +399,8 @@ class SqliteOutbox final : public Outbox {
 
 fs::path outbox_file_path(const EnvLookup& env) {
     if (auto file = env("TSMQTT_OUTBOX_FILE"); file && !file->empty()) return *file;
-    if (auto state = env("XDG_STATE_HOME"); state && !state->empty())
+    // As the XDG base directory specification says, a relative path is ignored.
+    if (auto state = env("XDG_STATE_HOME"); state && fs::path(*state).is_absolute())
         return fs::path(*state) / "tsmqtt" / "outbox.db";
     if (auto home = env("HOME"); home && !home->empty())
         return fs::path(*home) / ".local" / "state" / "tsmqtt" / "outbox.db";

@@ -88,7 +88,10 @@ mqtt::ssl_options make_ssl_options(const Settings& settings) {
 class PahoSession final : public Session {
   public:
     PahoSession(const Settings& settings, std::string client_id, const SessionOptions& options)
-        : settings_(settings), endpoint_(settings.endpoint()), options_(options) {
+        : settings_(settings),
+          endpoint_(settings.endpoint()),
+          options_(options),
+          probe_topic_("tsmqtt/probe/" + client_id) {
         init_paho();
         mqtt::create_options create(paho_version(settings.mqtt_version),
                                     static_cast<int>(options.window) + 16);
@@ -105,6 +108,7 @@ class PahoSession final : public Session {
         });
         client_->set_connection_lost_handler([this](const std::string& cause) {
             connected_ = false;
+            ++losses_;
             SessionEvent event;
             event.kind = SessionEvent::Kind::connection_lost;
             event.detail = cause;
@@ -147,6 +151,7 @@ class PahoSession final : public Session {
                     fail(ExitCode::interrupted, "interrupted while connecting");
                 }
             }
+            connected_ = true;
         } catch (const mqtt::exception& e) {
             const auto waited =
                 std::chrono::duration_cast<std::chrono::seconds>(steady::now() - started);
@@ -161,39 +166,47 @@ class PahoSession final : public Session {
         }
     }
 
-    void publish(const OutgoingMessage& message) override {
-        if (tokens_.size() >= options_.window) {
+    std::optional<std::uint64_t> publish(const OutgoingMessage& message) override {
+        while (pending_.size() >= options_.window) {
             if (!flooded_) {
                 flooded_ = true;
                 keep_on_one_cpu();
             }
-            while (tokens_.size() >= options_.window) wait_oldest();
+            collect();
+            if (pending_.size() < options_.window) break;
+            if (!connected_ || stopped()) return std::nullopt;
+            wait_a_little(steady::now() + kPoll);
         }
+        if (!connected_) return std::nullopt;
         for (;;) {
             try {
-                tokens_.push_back(client_->publish(message.topic, message.payload.data(),
-                                                   message.payload.size(), message.qos,
-                                                   message.retain));
-                return;
+                const auto generation = losses_.load();
+                auto token = client_->publish(message.topic, message.payload.data(),
+                                              message.payload.size(), message.qos, message.retain);
+                pending_.push_back({++last_id_, std::move(token), message.qos, generation});
+                return last_id_;
             } catch (const mqtt::exception& e) {
-                if (e.get_return_code() != MQTTASYNC_MAX_BUFFERED_MESSAGES || tokens_.empty()) {
+                if (e.get_return_code() == MQTTASYNC_DISCONNECTED) return std::nullopt;
+                if (e.get_return_code() != MQTTASYNC_MAX_BUFFERED_MESSAGES || pending_.empty()) {
                     throw session_error(e, "publish");
                 }
-                wait_oldest();
+                wait_a_little(steady::now() + kPoll);
+                collect();
             }
         }
     }
 
-    std::size_t flush(steady::time_point deadline) override {
-        while (!tokens_.empty()) {
-            if (!wait_token(tokens_.front(), deadline)) break;
-            tokens_.pop_front();
+    Deliveries take_deliveries(steady::time_point deadline) override {
+        collect();
+        while (news_.confirmed.empty() && news_.lost.empty() && news_.connection_losses == 0 &&
+               !pending_.empty() && steady::now() < deadline) {
+            wait_a_little(deadline);
+            collect();
         }
-        const auto left = tokens_.size() + failed_;
-        tokens_.clear();
-        failed_ = 0;
-        return left;
+        return std::exchange(news_, {});
     }
+
+    bool connected() const override { return connected_; }
 
     void subscribe(const std::vector<std::string>& filters, int qos) override {
         auto topics = mqtt::string_collection::create(filters);
@@ -240,9 +253,11 @@ class PahoSession final : public Session {
             client_->disconnect(std::chrono::seconds(settings_.connect_timeout))->wait();
         } catch (const mqtt::exception& e) {
             connected_ = false;
+            end_pending(false);
             throw session_error(e, "disconnect");
         }
         connected_ = false;
+        end_pending(true);
     }
 
   private:
@@ -264,34 +279,111 @@ class PahoSession final : public Session {
         return options;
     }
 
-    // Waits for one delivery; false when the deadline passed (or a signal came) first.
-    bool wait_token(const mqtt::delivery_token_ptr& token, steady::time_point deadline) {
-        for (;;) {
-            try {
-                if (token->wait_for(kPoll)) return true;
-            } catch (const mqtt::exception&) {
-                ++failed_;
-                return true;
-            }
-            if (steady::now() >= deadline) return false;
-            if (options_.stop != nullptr && options_.stop->load() != 0) return false;
+    enum class State { waiting, done, failed };
+    static State state(const mqtt::token_ptr& token) {
+        try {
+            return token->try_wait() ? State::done : State::waiting;
+        } catch (const mqtt::exception&) {
+            return State::failed;
         }
     }
 
-    void wait_oldest() {
-        if (!wait_token(tokens_.front(), steady::time_point::max())) {
-            fail(ExitCode::interrupted, "interrupted while waiting to publish");
+    bool stopped() const { return options_.stop != nullptr && options_.stop->load() != 0; }
+
+    // Moves what is decided from pending_ to news_. QoS 1/2: acknowledged. QoS 0: written and
+    // then vouched for by the UNSUBACK of a probe sent after it on the same connection (an
+    // UNSUBSCRIBE every 3.1.1 and 5 broker must answer, in order, even for a topic nobody
+    // uses). On a loss, what the dead connection held unconfirmed is lost.
+    void collect() {
+        if (probe_) {
+            const auto probe = state(probe_);
+            if (probe == State::done && probe_generation_ == losses_.load())
+                vouched_ = probe_covers_;
+            if (probe != State::waiting) probe_.reset();
         }
-        tokens_.pop_front();
+        while (!pending_.empty()) {
+            auto& front = pending_.front();
+            const auto written = state(front.token);
+            if (written == State::waiting) break;
+            if (written == State::failed) {
+                news_.lost.push_back(front.id);
+            } else if (front.qos > 0 || front.id <= vouched_) {
+                news_.confirmed.push_back(front.id);
+            } else {
+                break;
+            }
+            pending_.pop_front();
+        }
+        const auto losses = losses_.load();
+        if (losses != seen_losses_) {
+            news_.connection_losses += losses - seen_losses_;
+            seen_losses_ = losses;
+            probe_.reset();
+            std::erase_if(pending_, [&](const Pending& p) {
+                if (p.generation == losses) return false;
+                news_.lost.push_back(p.id);
+                return true;
+            });
+        }
+        if (!probe_ && connected_ && !pending_.empty() && pending_.back().qos == 0 &&
+            pending_.back().id > vouched_) {
+            try {
+                probe_generation_ = losses;
+                probe_covers_ = pending_.back().id;
+                probe_ = client_->unsubscribe(probe_topic_);
+            } catch (const mqtt::exception&) {
+                probe_.reset();  // not connected after all: the loss decides
+            }
+        }
     }
+
+    void wait_a_little(steady::time_point until) {
+        const auto& token = probe_ ? probe_ : pending_.empty() ? nullptr : pending_.front().token;
+        const auto slice = std::min<steady::duration>(until - steady::now(), kPoll);
+        if (slice <= steady::duration::zero()) return;
+        if (!token) {
+            std::this_thread::sleep_for(slice);
+            return;
+        }
+        try {
+            token->wait_for(std::chrono::duration_cast<std::chrono::milliseconds>(slice) +
+                            std::chrono::milliseconds(1));
+        } catch (const mqtt::exception&) {
+            // A failed token is collected as lost.
+        }
+    }
+
+    // After a clean DISCONNECT the broker has what was written before it.
+    void end_pending(bool clean) {
+        for (const auto& p : pending_) {
+            const bool confirmed = clean && state(p.token) == State::done;
+            (confirmed ? news_.confirmed : news_.lost).push_back(p.id);
+        }
+        pending_.clear();
+    }
+
+    struct Pending {
+        std::uint64_t id;
+        mqtt::delivery_token_ptr token;
+        int qos;
+        std::uint64_t generation;  // losses_ when it was taken
+    };
 
     Settings settings_;
     Endpoint endpoint_;
     SessionOptions options_;
     std::unique_ptr<mqtt::async_client> client_;
     EventQueue events_;
-    std::deque<mqtt::delivery_token_ptr> tokens_;
-    std::size_t failed_ = 0;
+    std::deque<Pending> pending_;
+    Deliveries news_;
+    std::uint64_t last_id_ = 0;
+    std::uint64_t vouched_ = 0;  // every QoS 0 message up to this id is confirmed
+    mqtt::token_ptr probe_;
+    std::uint64_t probe_covers_ = 0;
+    std::uint64_t probe_generation_ = 0;
+    std::string probe_topic_;
+    std::atomic<std::uint64_t> losses_{0};
+    std::uint64_t seen_losses_ = 0;
     bool flooded_ = false;  // the window has been full once
     std::atomic<bool> connected_{false};
     std::atomic<bool> ever_connected_{false};

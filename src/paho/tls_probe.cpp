@@ -94,23 +94,49 @@ std::string verify_failure(long result, const Endpoint& endpoint, const std::str
     }
 }
 
-// The leaf certificate's common name, seen during verification: after a failed handshake
-// OpenSSL no longer hands out the peer certificate.
+// What the handshake showed, kept as the SSL's app data.
+struct Seen {
+    std::string leaf_subject;  // after a failed handshake OpenSSL no longer hands it out
+    bool client_certificate_asked = false;
+};
+
 int remember_leaf(int ok, X509_STORE_CTX* store) {
     if (X509_STORE_CTX_get_error_depth(store) == 0) {
         auto* ssl = static_cast<SSL*>(
             X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
-        auto* subject = static_cast<std::string*>(SSL_get_app_data(ssl));
+        auto* seen = static_cast<Seen*>(SSL_get_app_data(ssl));
         X509* cert = X509_STORE_CTX_get_current_cert(store);
-        if (subject != nullptr && cert != nullptr && subject->empty()) {
+        if (seen != nullptr && cert != nullptr && seen->leaf_subject.empty()) {
             char name[256] = {};
             if (X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, name,
                                           sizeof name) > 0) {
-                *subject = name;
+                seen->leaf_subject = name;
             }
         }
     }
     return ok;
+}
+
+// OpenSSL asks this only when the server requests a certificate and none was given.
+int note_certificate_request(SSL* ssl, X509**, EVP_PKEY**) {
+    if (auto* seen = static_cast<Seen*>(SSL_get_app_data(ssl)))
+        seen->client_certificate_asked = true;
+    return 0;
+}
+
+// Under TLS 1.3 the client finishes its handshake before the server checks the client's
+// certificate, so a refusal arrives as an alert on the first read.
+bool refused_after_handshake(SSL* ssl) {
+    char byte = 0;
+    ERR_clear_error();
+    return SSL_read(ssl, &byte, 1) <= 0 && ERR_peek_last_error() != 0;
+}
+
+std::string missing_certificate(const Endpoint& endpoint) {
+    return fmt::format(
+        "TLS with {}:{} failed: the server demands a client certificate and none was given "
+        "(give one with --cert FILE --key FILE)",
+        endpoint.host, endpoint.port);
 }
 
 bool is_ip_address(const std::string& host) {
@@ -137,6 +163,7 @@ ProbeResult tls_handshake(int fd, const Settings& settings, const Endpoint& endp
     }
     SSL_CTX_set_verify(ctx.get(), verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE,
                        verify ? remember_leaf : nullptr);
+    SSL_CTX_set_client_cert_cb(ctx.get(), note_certificate_request);
     if (!settings.cert.empty()) {
         if (SSL_CTX_use_certificate_chain_file(ctx.get(), settings.cert.c_str()) != 1) {
             return {ExitCode::tls,
@@ -149,8 +176,8 @@ ProbeResult tls_handshake(int fd, const Settings& settings, const Endpoint& endp
     }
     std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(ctx.get()), SSL_free);
     SSL_set_fd(ssl.get(), fd);
-    std::string leaf_subject;
-    SSL_set_app_data(ssl.get(), &leaf_subject);
+    Seen seen;
+    SSL_set_app_data(ssl.get(), &seen);
     if (!is_ip_address(endpoint.host)) SSL_set_tlsext_host_name(ssl.get(), endpoint.host.c_str());
     if (verify) {
         auto* param = SSL_get0_param(ssl.get());
@@ -162,13 +189,18 @@ ProbeResult tls_handshake(int fd, const Settings& settings, const Endpoint& endp
     }
     ERR_clear_error();
     const int rc = SSL_connect(ssl.get());
-    if (rc == 1) return {ExitCode::ok, {}};
+    if (rc == 1) {
+        if (seen.client_certificate_asked && refused_after_handshake(ssl.get()))
+            return {ExitCode::tls, missing_certificate(endpoint)};
+        return {ExitCode::ok, {}};
+    }
     const long result = SSL_get_verify_result(ssl.get());
     if (verify && result != X509_V_OK) {
         return {ExitCode::tls,
                 fmt::format("TLS with {}:{} failed: {}", endpoint.host, endpoint.port,
-                            verify_failure(result, endpoint, leaf_subject))};
+                            verify_failure(result, endpoint, seen.leaf_subject))};
     }
+    if (seen.client_certificate_asked) return {ExitCode::tls, missing_certificate(endpoint)};
     const unsigned long err = ERR_peek_last_error();
     const int reason = ERR_GET_REASON(err);
     if (reason == SSL_R_WRONG_VERSION_NUMBER || reason == SSL_R_PACKET_LENGTH_TOO_LONG) {

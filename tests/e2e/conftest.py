@@ -10,27 +10,33 @@ from harness import ADMIN, DEVICES, TSMQTT, Broker, Process, clean_env, start_re
 TRANSPORTS = ["tcp", "tls", "ws", "wss"]
 
 
-# Nothing a test or a test file starts outlives it: fixtures of a wider scope are set up before
-# these marks (pytest orders fixtures by scope, autouse first), so they keep their processes.
+# Nothing a test, a test file or the session starts outlives it: each process is killed at the
+# end of the scope of the fixture that started it (a test's own: at the end of the test).
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef):
+    harness.SCOPES.append(fixturedef.scope)
+    try:
+        yield
+    finally:
+        harness.SCOPES.pop()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def reap_session_processes():
-    start = harness.mark()
     yield
-    harness.reap(start)
+    harness.reap({"function", "class", "module", "package", "session"})
 
 
 @pytest.fixture(scope="module", autouse=True)
 def reap_file_processes():
-    start = harness.mark()
     yield
-    harness.reap(start)
+    harness.reap({"function", "class", "module"})
 
 
 @pytest.fixture(autouse=True)
 def reap_test_processes():
-    start = harness.mark()
     yield
-    harness.reap(start)
+    harness.reap({"function"})
 
 
 @pytest.fixture(scope="session")

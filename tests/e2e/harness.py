@@ -167,6 +167,10 @@ class Broker:
             f.write(self.config())
         self.process = subprocess.Popen([MOSQUITTO, "-c", conf], stdout=subprocess.DEVNULL,
                                         stderr=subprocess.PIPE, start_new_session=True)
+        # A broker restarted by a test lives as long as the fixture that first started it (reap()).
+        if not hasattr(self, "scope"):
+            self.scope = self.process.scope
+        self.process.scope = self.scope
         try:
             wait_for(lambda: self.process.poll() is not None or all(port_open(p) for p in self.ports.values()),
                      timeout=15, what="mosquitto to listen")
@@ -216,15 +220,17 @@ class Broker:
 STARTED = []
 
 
-# Every process any test starts (subprocess.Popen, and so subprocess.run and Process too), in
-# the order started, so that conftest.py can kill what a test or a test file left running:
-# reap(mark()) kills the process groups started since the mark.
+# Every process started here (subprocess.Popen, so subprocess.run and Process too), with the
+# scope of the pytest fixture that started it ("function" for a test itself), so that
+# conftest.py can kill what a test, a test file or the session leaves running: reap().
 _SPAWNED = []
+SCOPES = []  # the scopes of the fixtures being set up, innermost last (conftest.py)
 
 
 class _RegisteredPopen(subprocess.Popen):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.scope = SCOPES[-1] if SCOPES else "function"
         try:
             self.own_group = os.getpgid(self.pid) == self.pid
         except ProcessLookupError:
@@ -235,14 +241,11 @@ class _RegisteredPopen(subprocess.Popen):
 subprocess.Popen = _RegisteredPopen
 
 
-def mark():
-    return len(_SPAWNED)
-
-
-def reap(since):
-    """Kills every process started since the mark, with its process group when it has its
-    own (never the test runner's), and waits for it."""
-    for proc in reversed(_SPAWNED[since:]):
+def reap(scopes):
+    """Kills every process started in one of the scopes, with its process group when it has
+    its own (never the test runner's), and waits for it."""
+    for proc in [p for p in _SPAWNED if p.scope in scopes]:
+        _SPAWNED.remove(proc)
         try:
             if proc.poll() is None and not proc.own_group and os.getpgid(proc.pid) == proc.pid:
                 proc.own_group = True  # it made itself a group after it started (setsid)
@@ -256,7 +259,6 @@ def reap(since):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
-    del _SPAWNED[since:]
 
 
 class Process:

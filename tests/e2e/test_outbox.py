@@ -43,6 +43,7 @@ def store(tmp_path):
              ("ssl://mqtt3.thingspeak.com:8883", "channels/1001/publish", b"field1=2", 0, 0, 1001,
               "2026-12-02T01:00:15Z", now_ms - 3600 * 1000),
              ("mqtt://127.0.0.1:1883", "raw/t", b"a,\"b\"\n\x1b[31mred", 1, 1, None, "", now_ms)])
+        db.execute("UPDATE tally SET waiting = waiting + 3")
     db.close()
     return path
 

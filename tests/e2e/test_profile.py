@@ -228,12 +228,12 @@ def test_ask_password_prompts_on_the_terminal_without_echo_and_connects(tsmqtt, 
     assert payloads(watcher) == ["field1=typed"]
 
 
-def test_ask_password_without_a_terminal_is_a_usage_error(tmp_path, env, broker):
+def test_ask_password_without_a_terminal_is_a_config_error(tmp_path, env, broker):
     device_profile(env, tmp_path, broker, password=None)
     for args in (["publish", "--ask-password", "field1=1"], ["subscribe", "--ask-password", "--count", "1"],
                  ["profile", "add", "other", "--ask-password"]):
         result = run(args, env, input=(PASSWORD + "\n").encode())  # stdin is no terminal: never read
-        assert result.code == 2, (args, result.err)
+        assert result.code == 7, (args, result.err)
         assert result.err == ("tsmqtt: --ask-password needs a terminal to prompt on; use --password-file FILE "
                               "(- = stdin) or TSMQTT_PASSWORD\n")
         assert result.out == ""

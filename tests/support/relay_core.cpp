@@ -140,6 +140,10 @@ Outcome Relay::handle(std::string_view topic, std::string_view payload,
         return outcome;
     }
     auto& state = state_[target.channel];
+    if (entry.created_at && state.created_at.count(*entry.created_at) > 0) {
+        outcome.dropped = "the channel already has an entry with this created_at";
+        return outcome;
+    }
     if (state.any && steady_now - state.last_accepted < rules.min_interval) {
         outcome.dropped = "faster than the channel's update interval";
         return outcome;
@@ -149,6 +153,7 @@ Outcome Relay::handle(std::string_view topic, std::string_view payload,
     entry.channel_id = target.channel;
     entry.entry_id = ++state.last_entry_id;
     if (!entry.created_at) entry.created_at = iso8601_utc(now);
+    state.created_at.insert(*entry.created_at);
 
     const auto json = feed_entry_to_json(entry);
     const auto base = fmt::format("channels/{}/subscribe", target.channel);

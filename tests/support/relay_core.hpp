@@ -42,6 +42,7 @@ class Relay {
         std::uint64_t last_entry_id = 0;
         std::chrono::steady_clock::time_point last_accepted{};
         bool any = false;
+        std::set<std::string> created_at;  // ThingSpeak keeps one entry per created_at
     };
     std::map<std::uint64_t, ChannelRules> rules_;
     std::set<std::uint64_t> only_;

@@ -118,13 +118,12 @@ int main(int argc, char** argv) {
                               << std::endl;
                 continue;
             }
-            for (const auto& out : outcome.messages)
-                session->publish({out.topic, out.payload});
+            for (const auto& out : outcome.messages) session->publish({out.topic, out.payload});
+            session->take_deliveries(std::chrono::steady_clock::now());
             if (verbose)
                 std::cerr << "relay: " << message.topic << " -> "
                           << outcome.messages.front().payload << std::endl;
         }
-        session->flush(std::chrono::steady_clock::now() + std::chrono::seconds(5));
         session->disconnect();
     } catch (const tsmqtt::Error& e) {
         std::cerr << "tsmqtt-relay: " << e.what() << std::endl;

@@ -46,7 +46,8 @@ TEST_CASE("parse_url names what is wrong", "[endpoint]") {
         {"tcp://h:65536", "invalid port"},
         {"tcp://h:x", "invalid port 'x'"},
         {"tcp://h:", "empty port"},
-        {"tcp://user:pw@h", "credentials in the URL"},
+        {"tcp://user:pw@h", "a password in the URL"},
+        {"tcp://@h", "empty user name"},
         {"tcp://::1", "brackets"},
         {"tcp://[::1", "unclosed"},
         {"tcp://h/path", "only meaningful for ws"},
@@ -61,6 +62,22 @@ TEST_CASE("parse_url names what is wrong", "[endpoint]") {
             CHECK(e.code() == ExitCode::usage);
             CHECK_THAT(e.what(), Catch::Contains(c.words));
         }
+    }
+}
+
+TEST_CASE("parse_url takes a user name but never echoes a password", "[endpoint]") {
+    const auto parts = parse_url("mqtt://alice@broker.example:1884");
+    CHECK(parts.username == "alice");
+    CHECK(parts.host == "broker.example");
+    CHECK(parts.port == 1884);
+    CHECK(parse_url("tcp://h").username.empty());
+    try {
+        parse_url("mqtt://alice:S3cretXY@h:1/x");
+        FAIL("accepted");
+    } catch (const Error& e) {
+        CHECK_THAT(e.what(), !Catch::Contains("S3cret") && !Catch::Contains("alice") &&
+                                 Catch::Contains("mqtt://****@h:1/x") &&
+                                 Catch::Contains("--password-file"));
     }
 }
 

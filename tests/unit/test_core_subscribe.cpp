@@ -210,8 +210,13 @@ class FailingSubscribes final : public Session {
   public:
     explicit FailingSubscribes(FakeSession& inner) : inner_(inner) {}
     void connect() override { inner_.connect(); }
-    void publish(const OutgoingMessage& message) override { inner_.publish(message); }
-    std::size_t flush(std::chrono::steady_clock::time_point d) override { return inner_.flush(d); }
+    std::optional<std::uint64_t> publish(const OutgoingMessage& message) override {
+        return inner_.publish(message);
+    }
+    Deliveries take_deliveries(std::chrono::steady_clock::time_point d) override {
+        return inner_.take_deliveries(d);
+    }
+    bool connected() const override { return inner_.connected(); }
     void subscribe(const std::vector<std::string>& filters, int qos) override {
         inner_.subscribe(filters, qos);
         if (errors.empty()) return;

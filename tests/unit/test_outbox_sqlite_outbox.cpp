@@ -40,6 +40,8 @@ TEST_CASE("sqlite outbox: the file is found as the state folder says") {
     CHECK(outbox_file_path(env_of({{"XDG_STATE_HOME", "/s"}, {"HOME", "/h"}})) ==
           "/s/tsmqtt/outbox.db");
     CHECK(outbox_file_path(env_of({{"HOME", "/h"}})) == "/h/.local/state/tsmqtt/outbox.db");
+    CHECK(outbox_file_path(env_of({{"XDG_STATE_HOME", "rel"}, {"HOME", "/h"}})) ==
+          "/h/.local/state/tsmqtt/outbox.db");
     CHECK_THROWS_AS(outbox_file_path(env_of({})), Error);
 }
 

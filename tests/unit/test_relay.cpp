@@ -103,3 +103,20 @@ TEST_CASE("a relay limited to some channels leaves the others alone", "[relay]")
     CHECK(relay.handle("channels/6/publish", "field1=1", kWhen, kStart).dropped ==
           "channel not handled by this relay");
 }
+
+TEST_CASE("an entry whose created_at the channel already has is dropped, as ThingSpeak does",
+          "[relay]") {
+    Relay relay;
+    const std::string stamped = "field1=1&created_at=2026-12-02T04%3A00%3A00Z";
+    CHECK(relay.handle("channels/1/publish", stamped, kWhen, kStart).dropped.empty());
+    const auto again = relay.handle("channels/1/publish", stamped, kWhen, kStart);
+    CHECK(again.dropped == "the channel already has an entry with this created_at");
+    CHECK(again.messages.empty());
+    // Another channel may have the same time; an entry without one is stamped on arrival.
+    CHECK(relay.handle("channels/2/publish", stamped, kWhen, kStart).dropped.empty());
+    CHECK(relay.handle("channels/1/publish", "field1=2", kWhen, kStart).dropped.empty());
+    const auto next = relay.handle("channels/1/publish",
+                                   "field1=3&created_at=2026-12-02T04%3A00%3A01Z", kWhen, kStart);
+    REQUIRE(next.dropped.empty());
+    CHECK(json::parse(next.messages[0].payload)["entry_id"] == 3);
+}

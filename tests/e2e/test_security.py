@@ -1,0 +1,159 @@
+"""Security defects of issue 13, each with the reproduction that found it: closed standard
+descriptors, passwords in URLs, masking of whole values only, --insecure under -q, --ask-password
+without a terminal, a TLS server that demands a client certificate."""
+import os
+import subprocess
+
+import pytest
+
+from harness import ADMIN, TSMQTT, Broker, Process, clean_env, wait_for
+
+URL_SECRET = "S3cretInUrl77"
+
+
+def admin_env(tmp_path, **extra):
+    return clean_env(TSMQTT_CONFIG=tmp_path / "profiles.toml", NO_COLOR="1", TSMQTT_PASSWORD=ADMIN[1], **extra)
+
+
+def admin_args(broker, transport="tcp"):
+    return ["--url", broker.url(transport), "-u", ADMIN[0]]
+
+
+def run(args, env, timeout=30, **kw):
+    return subprocess.run([TSMQTT, *args], capture_output=True, env=env, timeout=timeout, **kw)
+
+
+def one_line(result):
+    err = result.stderr.decode()
+    assert err.count("\n") == 1 and err.startswith("tsmqtt: "), err
+    return err
+
+
+# Item 2: a descriptor 0-2 closed at start is opened on /dev/null, never taken by the socket.
+
+def fd_target(pid, fd):
+    try:
+        return os.readlink(f"/proc/{pid}/fd/{fd}")
+    except OSError:
+        return None
+
+
+def has_socket(pid):
+    try:
+        return any(fd_target(pid, fd) and fd_target(pid, fd).startswith("socket:")
+                   for fd in os.listdir(f"/proc/{pid}/fd"))
+    except OSError:
+        return False
+
+
+def closing(fd):
+    return lambda: os.close(fd)
+
+
+@pytest.mark.parametrize("closed", [1, 2])
+def test_closed_stdout_or_stderr_is_dev_null_not_the_socket(broker, tmp_path, closed):
+    topic = f"sec/fd{closed}"
+    sub = Process([TSMQTT, "subscribe", "-v", *admin_args(broker), "-t", topic, "--count", "1"],
+                  env=admin_env(tmp_path), preexec_fn=closing(closed))
+    try:
+        wait_for(lambda: has_socket(sub.proc.pid), timeout=10, what="the subscriber's socket")
+        assert fd_target(sub.proc.pid, closed) == "/dev/null"
+        # Subscribed once the broker lists the session; publish until the one message arrives.
+        wait_for(lambda: run(["publish", *admin_args(broker), "-t", topic, "-m", "1"], admin_env(tmp_path))
+                 and sub.proc.poll() is not None, timeout=15, what="the subscriber to get a message", interval=0.3)
+        assert sub.wait_exit() == 0
+    finally:
+        sub.kill()
+
+
+def test_closed_stdin_publish_exits_at_once(broker, tmp_path):
+    result = run(["publish", *admin_args(broker), "-t", "sec/fd0", "-m", "1"], admin_env(tmp_path),
+                 timeout=10, stdin=None, preexec_fn=closing(0))
+    assert result.returncode == 0, result.stderr
+
+
+# Items 3 and 4: no password in a URL, user-info masked, whole values masked only.
+
+@pytest.mark.parametrize("where", ["option", "environment"])
+def test_password_in_url_is_refused_and_never_echoed(broker, tmp_path, where):
+    url = f"mqtt://alice:{URL_SECRET}@127.0.0.1:{broker.ports['tcp']}"
+    env = admin_env(tmp_path, **({"TSMQTT_URL": url} if where == "environment" else {}))
+    args = ["publish", *(["--url", url] if where == "option" else []), "-t", "x", "-m", "1"]
+    result = run(args, env)
+    assert result.returncode == 2
+    line = one_line(result)
+    assert "--password-file" in line and URL_SECRET not in line + result.stdout.decode()
+    assert "alice" not in line
+
+
+def test_password_in_a_profile_url_is_refused_and_masked_in_profile_show(broker, tmp_path):
+    config = tmp_path / "profiles.toml"
+    config.write_text(f'[profiles.home]\nurl = "mqtt://alice:{URL_SECRET}@127.0.0.1:{broker.ports["tcp"]}"\n')
+    config.chmod(0o600)
+    env = admin_env(tmp_path)
+    result = run(["publish", "--profile", "home", "-t", "x", "-m", "1"], env)
+    assert result.returncode == 7  # like any bad value in a profile file: a configuration error
+    assert URL_SECRET not in one_line(result)
+    shown = run(["profile", "show", "home"], env)
+    assert shown.returncode == 0
+    out = shown.stdout.decode()
+    assert f"url = mqtt://****@127.0.0.1:{broker.ports['tcp']}" in out and URL_SECRET not in out
+
+
+def test_a_password_that_is_part_of_the_host_name_does_not_change_it(tmp_path):
+    env = clean_env(TSMQTT_CONFIG=tmp_path / "profiles.toml", TSMQTT_PASSWORD="thingspeak")
+    result = run(["publish", "-v", "--dry-run", "-t", "x", "-m", "1"], env)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.decode()
+    assert "host mqtt3.thingspeak.com" in out and "endpoint ssl://mqtt3.thingspeak.com:8883" in out
+    assert "password ****ak" in out
+    assert "****" not in out.replace("password ****ak", "")
+
+
+def test_a_secret_standing_as_a_value_is_masked_everywhere(tmp_path):
+    env = clean_env(TSMQTT_CONFIG=tmp_path / "profiles.toml", TSMQTT_WRITE_KEY="thingspeak")
+    result = run(["publish", "--dry-run", "-c", "1001", "field1=1"], env)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.decode()
+    assert "channels/1001/publish/****ak" in out and "mqtt3.thingspeak.com" in out
+
+
+# Item 8: the loud warning of --insecure; --ask-password without a terminal.
+
+def test_insecure_warns_even_under_quiet(broker, tmp_path):
+    result = run(["publish", "-q", "--insecure", *admin_args(broker, "tls"), "-t", "sec/insecure", "-m", "1"],
+                 admin_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "WARNING: --insecure" in one_line(result)
+
+
+def test_ask_password_without_a_terminal_is_a_config_error(broker, tmp_path):
+    env = clean_env(TSMQTT_CONFIG=tmp_path / "profiles.toml")
+    result = run(["publish", "--ask-password", "--url", broker.url("tcp"), "-u", ADMIN[0], "-t", "x", "-m", "1"],
+                 env, start_new_session=True, stdin=subprocess.DEVNULL)
+    assert result.returncode == 7
+    assert "--ask-password needs a terminal" in one_line(result)
+
+
+# Item 8: a TLS server that demands a client certificate.
+
+class ClientCertBroker(Broker):
+    def config(self):
+        tls = f"cafile {self.pki['ca']}\n"
+        # Only the TLS listener (the first that names the CA) demands a client certificate.
+        return super().config().replace(tls, tls + "require_certificate true\n", 1)
+
+
+@pytest.fixture(scope="module")
+def client_cert_broker():
+    b = ClientCertBroker()
+    yield b
+    b.close()
+
+
+def test_missing_client_certificate_is_named(client_cert_broker, tmp_path):
+    result = run(["publish", *admin_args(client_cert_broker, "tls"), "--cafile", client_cert_broker.pki["ca"],
+                  "--connect-timeout", "5", "-t", "x", "-m", "1"], admin_env(tmp_path))
+    assert result.returncode == 4
+    line = one_line(result)
+    assert "client certificate" in line and "--cert" in line, line
