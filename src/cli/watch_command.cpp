@@ -114,10 +114,13 @@ class WatchedSession final : public Session {
   public:
     WatchedSession(Session& session, SharedModel& shared) : session_(session), shared_(shared) {}
     void connect() override { session_.connect(); }
-    void publish(const OutgoingMessage& message) override { session_.publish(message); }
-    std::size_t flush(std::chrono::steady_clock::time_point deadline) override {
-        return session_.flush(deadline);
+    std::optional<std::uint64_t> publish(const OutgoingMessage& message) override {
+        return session_.publish(message);
     }
+    Deliveries take_deliveries(std::chrono::steady_clock::time_point deadline) override {
+        return session_.take_deliveries(deadline);
+    }
+    bool connected() const override { return session_.connected(); }
     void subscribe(const std::vector<std::string>& filters, int qos) override {
         session_.subscribe(filters, qos);
     }
