@@ -23,13 +23,15 @@ ensure_packages() {
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# build_tree DIR [cmake args...]: configure once (reused afterwards) and build.
+# build_tree DIR [cmake args...]: configure and build. The tree is configured on every run, not
+# only the first, so that CI=true (-Werror) and changed flags take effect on a reused tree; when
+# nothing changed that is quick. ccache, when installed, caches the compiles.
 build_tree() {
     local dir="$1"
     shift
-    if [[ ! -f "$dir/build.ninja" ]]; then
-        cmake -S "$ROOT" -B "$dir" -G Ninja "$@" >/dev/null
-    fi
+    local launcher=()
+    command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    cmake -S "$ROOT" -B "$dir" -G Ninja "${launcher[@]}" "$@" >/dev/null
     cmake --build "$dir" -j "$JOBS"
 }
 

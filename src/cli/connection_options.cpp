@@ -13,53 +13,29 @@
 namespace tsmqtt::cli {
 namespace {
 
-struct OptionRow {
-    const char* flags;  // CLI11 names
-    const char* key;    // setting key
-    const char* help;
-    bool flag;  // takes no value
-};
-
-// One table drives the options, profile add and the precedence code.
-constexpr OptionRow kConnectionOptions[] = {
-    {"--url", "url",
-     "Whole endpoint: tcp:// mqtt:// ssl:// tls:// mqtts:// ws:// wss:// HOST[:PORT][/PATH]",
-     false},
-    {"-H,--host", "host", "Broker host (default mqtt3.thingspeak.com)", false},
-    {"-p,--port", "port", "Broker port (default 1883 tcp, 8883 tls, 80 ws, 443 wss)", false},
-    {"-T,--transport", "transport", "Transport: tcp, tls, ws or wss (default tls)", false},
-    {"--ws-path", "ws-path", "WebSocket path (default /mqtt)", false},
-    {"-i,--client-id", "client-id", "MQTT client ID (default tsmqtt-<random>)", false},
-    {"-u,--username", "username", "Username (ThingSpeak: the device's username)", false},
-    {"--cafile", "cafile", "Trust anchors in a PEM file (default: the system store)", false},
-    {"--capath", "capath", "Folder of trusted CA certificates", false},
-    {"--cert", "cert", "Client certificate (PEM)", false},
-    {"--key", "key", "Client private key (PEM)", false},
-    {"--insecure", "insecure", "Skip certificate and host-name verification (unsafe)", true},
-    {"--keepalive", "keepalive", "Keepalive interval in seconds (default 60)", false},
-    {"--connect-timeout", "connect-timeout", "Connect timeout in seconds (default 10)", false},
-    {"--mqtt-version", "mqtt-version", "MQTT protocol version: 3.1.1 or 5 (default 3.1.1)", false},
-};
-
 std::string random_client_id() {
     std::random_device device;
     std::uniform_int_distribution<std::uint32_t> digits(0, 0xFFFFFFFF);
     return fmt::format("tsmqtt-{:08x}", digits(device));
 }
 
+// The options come from the setting table, so options, profiles and -v share the names.
 void add_setting_rows(CLI::App& app, std::vector<std::pair<std::string, std::string>>& values,
                       const std::string& group) {
-    for (const auto& row : kConnectionOptions) {
-        const std::string key = row.key;
+    for (const auto& row : setting_table()) {
+        if (row.flags.empty()) continue;
+        const std::string key(row.key);
+        const std::string flags(row.flags);
+        const std::string help(row.help);
         CLI::Option* option = nullptr;
-        if (row.flag) {
-            option = app.add_flag_callback(
-                row.flags, [&values, key] { values.emplace_back(key, "true"); }, row.help);
-        } else {
+        if (row.takes_value) {
             option = app.add_option_function<std::string>(
-                row.flags,
+                flags,
                 [&values, key](const std::string& value) { values.emplace_back(key, value); },
-                row.help);
+                help);
+        } else {
+            option = app.add_flag_callback(
+                flags, [&values, key] { values.emplace_back(key, "true"); }, help);
         }
         option->group(group);
     }
@@ -140,14 +116,14 @@ Resolved resolve_settings(const ConnectionArgs& args, bool stdin_taken) {
             fail(ExitCode::config,
                  fmt::format("password file '{}' has more than one line", args.password_file));
         }
-        apply_setting(settings, "password", password, Origin::command_line,
+        apply_setting(settings, SettingId::password, password, Origin::command_line,
                       args.password_file == "-"
                           ? std::string("--password-file - (standard input)")
                           : fmt::format("--password-file {}", args.password_file));
     }
     if (args.ask_password) {
-        apply_setting(settings, "password", prompt_password("Password: "), Origin::command_line,
-                      "--ask-password");
+        apply_setting(settings, SettingId::password, prompt_password("Password: "),
+                      Origin::command_line, "--ask-password");
     }
     resolved.client_id = settings.client_id.empty() ? random_client_id() : settings.client_id;
     return resolved;
@@ -160,63 +136,108 @@ std::string insecure_warning(const Settings& settings) {
            "path can read and change this connection, password included";
 }
 
+// The -v report walks the setting table: one line per setting that has something to say, in
+// the table's order; the url row reports the endpoint it and its parts make.
 std::vector<std::string> describe_settings(const Resolved& resolved) {
     const auto& s = resolved.settings;
     const auto endpoint = s.endpoint();
-    const auto source = [&](std::string_view key) {
-        const auto it = s.sources.find(key);
-        return it == s.sources.end() ? std::string("default") : it->second;
-    };
     const auto transport = transport_info(endpoint.transport);
     std::vector<std::string> lines;
     lines.push_back(resolved.profile.empty()
                         ? std::string("profile none")
                         : fmt::format("profile '{}' ({}) from {}", resolved.profile,
                                       resolved.profile_reason, resolved.profile_file));
-    lines.push_back(fmt::format("endpoint {}", endpoint.uri()));
-    lines.push_back(fmt::format("transport {} ({})", transport.name, source("transport")));
-    lines.push_back(fmt::format("host {} ({})", endpoint.host, source("host")));
-    lines.push_back(fmt::format("port {} ({})", endpoint.port,
-                                s.sources.contains("port")
-                                    ? source("port")
-                                    : fmt::format("default for {}", transport.name)));
-    if (transport.websocket)
-        lines.push_back(fmt::format("ws-path {} ({})", endpoint.path, source("ws-path")));
-    lines.push_back(
-        fmt::format("client-id {} ({})", resolved.client_id,
-                    s.client_id.empty() ? std::string("generated") : source("client-id")));
-    lines.push_back(s.username.empty()
-                        ? std::string("username none")
-                        : fmt::format("username {} ({})", s.username, source("username")));
-    lines.push_back(
-        s.password ? fmt::format("password {} ({})", mask_secret(*s.password), source("password"))
-                   : std::string("password none"));
-    if (endpoint.secure()) {
-        lines.push_back(fmt::format(
-            "tls: verify {}, trust {}", s.insecure ? "OFF (--insecure)" : "chain and host name",
-            s.cafile.empty() ? (s.capath.empty() ? std::string("system store") : s.capath)
-                             : s.cafile));
+    for (const auto& row : setting_table()) {
+        const auto line = [&](const auto& value) {
+            lines.push_back(fmt::format("{} {} ({})", row.key, value, s.source(row.id)));
+        };
+        const auto if_set = [&](const std::string& value) {
+            if (!value.empty()) line(row.secret ? mask_secret(value) : value);
+        };
+        switch (row.id) {
+            case SettingId::url:
+                lines.push_back(fmt::format("endpoint {}", endpoint.uri()));
+                lines.push_back(fmt::format("transport {} ({})", transport.name,
+                                            s.source(SettingId::transport)));
+                break;
+            case SettingId::transport:
+                break;  // with the url, before the host
+            case SettingId::host:
+                line(endpoint.host);
+                break;
+            case SettingId::port:
+                lines.push_back(fmt::format("port {} ({})", endpoint.port,
+                                            s.explicitly_set(SettingId::port)
+                                                ? s.source(SettingId::port)
+                                                : fmt::format("default for {}", transport.name)));
+                break;
+            case SettingId::ws_path:
+                if (transport.websocket) line(endpoint.path);
+                break;
+            case SettingId::client_id:
+                lines.push_back(
+                    fmt::format("client-id {} ({})", resolved.client_id,
+                                s.client_id.empty() ? std::string("generated") : s.source(row.id)));
+                break;
+            case SettingId::username:
+                if (s.username.empty()) {
+                    lines.emplace_back("username none");
+                } else {
+                    line(s.username);
+                }
+                break;
+            case SettingId::password:
+                if (s.password) {
+                    line(mask_secret(*s.password));
+                } else {
+                    lines.emplace_back("password none");
+                }
+                break;
+            case SettingId::cafile:
+                if (endpoint.secure()) {
+                    lines.push_back(fmt::format(
+                        "tls: verify {}, trust {}",
+                        s.insecure ? "OFF (--insecure)" : "chain and host name",
+                        s.cafile.empty()
+                            ? (s.capath.empty() ? std::string("system store") : s.capath)
+                            : s.cafile));
+                }
+                if_set(s.cafile);
+                break;
+            case SettingId::capath:
+                if_set(s.capath);
+                break;
+            case SettingId::cert:
+                if_set(s.cert);
+                break;
+            case SettingId::key:
+                if_set(s.key);
+                break;
+            case SettingId::insecure:
+                if (s.insecure) line("true");
+                break;
+            case SettingId::keepalive:
+                line(s.keepalive);
+                break;
+            case SettingId::connect_timeout:
+                line(s.connect_timeout);
+                break;
+            case SettingId::mqtt_version:
+                line(s.mqtt_version == MqttVersion::v5 ? "5" : "3.1.1");
+                break;
+            case SettingId::channel:
+                if (s.channel) line(s.channel->value);
+                break;
+            case SettingId::write_key:
+                if_set(s.write_key);
+                break;
+            case SettingId::read_key:
+                if_set(s.read_key);
+                break;
+            case SettingId::label:
+                break;  // shown by the text output itself
+        }
     }
-    const std::pair<std::string_view, const std::string*> files[] = {
-        {"cafile", &s.cafile}, {"capath", &s.capath}, {"cert", &s.cert}, {"key", &s.key}};
-    for (const auto& [key, value] : files) {
-        if (!value->empty()) lines.push_back(fmt::format("{} {} ({})", key, *value, source(key)));
-    }
-    if (s.insecure) lines.push_back(fmt::format("insecure true ({})", source("insecure")));
-    lines.push_back(fmt::format("keepalive {} ({})", s.keepalive, source("keepalive")));
-    lines.push_back(
-        fmt::format("connect-timeout {} ({})", s.connect_timeout, source("connect-timeout")));
-    lines.push_back(fmt::format("mqtt-version {} ({})",
-                                s.mqtt_version == MqttVersion::v5 ? "5" : "3.1.1",
-                                source("mqtt-version")));
-    if (s.channel)
-        lines.push_back(fmt::format("channel {} ({})", s.channel->value, source("channel")));
-    if (!s.write_key.empty())
-        lines.push_back(
-            fmt::format("write-key {} ({})", mask_secret(s.write_key), source("write-key")));
-    if (!s.read_key.empty())
-        lines.push_back(
-            fmt::format("read-key {} ({})", mask_secret(s.read_key), source("read-key")));
     return lines;
 }
 

@@ -79,9 +79,9 @@ StderrDiagnostics::~StderrDiagnostics() {
 void StderrDiagnostics::line(std::string_view text) {
     std::lock_guard lock(mutex_);
     clear_progress();
-    // Diagnostics can quote what came from the network: never raw on a terminal.
-    auto safe = redact_output(text);
-    if (terminal_) safe = escape_for_terminal(safe);
+    // Diagnostics can quote what came from the network: never raw, even in a log that is
+    // read on a terminal later. This is the one place that escapes them.
+    auto safe = escape_for_terminal(redact_output(text));
     safe.insert(0, "tsmqtt: ");
     safe += '\n';
     write_all(STDERR_FILENO, safe);

@@ -5,9 +5,9 @@
 #include <mutex>
 #include <string>
 
+#include "core/error.hpp"
 #include "core/runtime.hpp"
 #include "core/settings.hpp"
-#include "core/subscribe.hpp"
 
 namespace tsmqtt::cli {
 

@@ -9,14 +9,12 @@
 
 #include "cli/commands.hpp"
 #include "cli/connection_options.hpp"
-#include "cli/dry_run.hpp"
 #include "cli/io.hpp"
+#include "cli/session_setup.hpp"
 #include "core/connection_watch.hpp"
 #include "core/error.hpp"
 #include "core/memory_outbox.hpp"
 #include "core/publish.hpp"
-#include "core/redact.hpp"
-#include "paho/paho_session.hpp"
 
 namespace tsmqtt::cli {
 namespace {
@@ -194,8 +192,7 @@ int run_publish_command(PublishArgs& args) {
     if (!args.topic.empty() && !args.channel.empty())
         usage_error("-c CHANNEL and --topic exclude each other");
     const bool stdin_taken = args.stdin_lines || args.stdin_whole;
-    auto resolved = resolve_settings(connection, stdin_taken);
-    register_secrets(resolved.settings);
+    const auto resolved = resolve_connection(connection, stdin_taken);
     const bool raw = given(args, "--topic");
     auto plan = raw ? raw_plan(args) : thingspeak_plan(args, resolved.settings);
 
@@ -211,28 +208,19 @@ int run_publish_command(PublishArgs& args) {
     plan.keep_unsent_lines = !args.unsent.empty();
     plan.flush_timeout = seconds_option(args.flush_timeout, "--flush-timeout");
 
-    std::unique_ptr<Session> session;
-    if (connection.dry_run) {
-        for (const auto& line : describe_settings(resolved)) out.write(redact_output(line) + "\n");
-        session = std::make_unique<DryRunSession>(out);
-    } else {
-        for (const auto& line : describe_settings(resolved)) diagnostics.note(1, line);
-        if (const auto warning = insecure_warning(resolved.settings); !warning.empty())
-            diagnostics.alarm(warning);
-        SessionOptions options;
-        options.reconnect = plan.reconnect;
-        // A message offered while the connection is down stays in the outbox, in order.
-        options.send_while_disconnected = false;
-        options.stop = &stop;
-        auto watch = std::make_shared<ConnectionWatch>(resolved.client_id);
-        // --no-reconnect: the loss ends the run, with its own line after the summary.
-        if (plan.reconnect) {
-            options.on_connection_change = [&diagnostics, watch](const SessionEvent& event) {
-                diagnostics.warn(watch->describe(event, std::chrono::steady_clock::now()));
-            };
-        }
-        session = make_paho_session(resolved.settings, resolved.client_id, options);
+    SessionOptions options;
+    // A message offered while the connection is down stays in the outbox, in order.
+    options.send_while_disconnected = false;
+    auto watch = std::make_shared<ConnectionWatch>(resolved.client_id);
+    // --no-reconnect: the loss ends the run, with its own line after the summary.
+    if (plan.reconnect) {
+        options.on_connection_change = [&diagnostics, watch](const SessionEvent& event) {
+            diagnostics.warn(watch->describe(event, std::chrono::steady_clock::now()));
+        };
     }
+    // run_publish connects, retrying the first connect of a stream.
+    auto session =
+        open_session(resolved, connection, options, out, diagnostics, Connect::by_caller).session;
     MemoryOutbox outbox;
     SystemCalendar calendar;
     PublishIo io{clock, calendar, diagnostics, stop};

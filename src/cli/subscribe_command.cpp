@@ -8,12 +8,13 @@
 
 #include "cli/commands.hpp"
 #include "cli/connection_options.hpp"
-#include "cli/dry_run.hpp"
 #include "cli/io.hpp"
+#include "cli/session_setup.hpp"
 #include "cli/subscription.hpp"
 #include "core/error.hpp"
 #include "core/subscribe.hpp"
-#include "paho/paho_session.hpp"
+#include "format/formatter.hpp"
+#include "format/formatting_sink.hpp"
 
 namespace tsmqtt::cli {
 namespace {
@@ -66,8 +67,7 @@ int run_subscribe_command(SubscribeArgs& args) {
     auto& connection = args.connection;
     if (!args.read_key.empty()) connection.values.emplace_back("read-key", args.read_key);
     for (const auto& label : args.labels) connection.values.emplace_back("label", label);
-    auto resolved = resolve_settings(connection, false);
-    register_secrets(resolved.settings);
+    const auto resolved = resolve_connection(connection, false);
     const auto plan = make_plan(args, resolved.settings);
 
     FormatOptions format;
@@ -81,31 +81,24 @@ int run_subscribe_command(SubscribeArgs& args) {
     StderrDiagnostics diagnostics(connection.verbosity, connection.quiet);
     FdOutput out(STDOUT_FILENO);
     SteadyClock clock;
+    SystemCalendar wall_clock;
     auto& stop = stop_signal();
-    if (connection.dry_run) {
-        for (const auto& line : describe_settings(resolved)) out.write(redact_output(line) + "\n");
-        DryRunSession(out).subscribe(plan.filters, plan.qos);
-        return to_int(ExitCode::ok);
-    }
-    for (const auto& line : describe_settings(resolved)) diagnostics.note(1, line);
-    if (const auto warning = insecure_warning(resolved.settings); !warning.empty())
-        diagnostics.alarm(warning);
     SessionOptions options;
-    options.reconnect = !connection.no_reconnect;
     options.send_while_disconnected = false;
-    options.stop = &stop;
-    auto session = make_paho_session(resolved.settings, resolved.client_id, options);
-    session->connect();
-    session->subscribe(plan.filters, plan.qos);
+    auto opened = open_session(resolved, connection, options, out, diagnostics);
+    auto& session = *opened.session;
+    session.subscribe(plan.filters, plan.qos);
+    if (opened.dry_run) return to_int(ExitCode::ok);
     for (const auto& filter : plan.filters)
         diagnostics.note(1, fmt::format("subscribed to {}", filter));
     auto subscribe_plan = plan;
     subscribe_plan.reconnect = !connection.no_reconnect;
     subscribe_plan.client_id = resolved.client_id;
     subscribe_plan.topic_secret = resolved.settings.read_key;
+    FormattingSink sink(*formatter, out);
     const auto code =
-        run_subscribe(*session, subscribe_plan, *formatter, out, clock, diagnostics, stop);
-    session->disconnect();
+        run_subscribe(session, subscribe_plan, sink, clock, wall_clock, diagnostics, stop);
+    session.disconnect();
     if (stop.load() != 0) return to_int(exit_code_for_signal(stop.load()));
     if (code == ExitCode::timeout) diagnostics.note(1, "--timeout elapsed");
     return to_int(code);

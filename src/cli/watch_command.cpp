@@ -86,64 +86,30 @@ class SharedModel {
     std::atomic<bool> poked_{false};
 };
 
-// The subscribe loop's updates, into the model: a formatter that writes nothing, its "text"
-// going nowhere (NullOutput), so that watch runs subscribe's own loop unchanged.
-class ModelFormatter final : public Formatter {
+// The subscribe loop's updates and connection changes, into the model.
+class ModelSink final : public UpdateSink {
   public:
-    explicit ModelFormatter(SharedModel& shared) : shared_(shared) {}
-    std::string header(UpdateKind) const override { return {}; }
-    std::string format(const Update& update) const override {
-        shared_.with(
-            [&](WatchModel& model) { model.on_update(update, std::chrono::system_clock::now()); });
+    ModelSink(SharedModel& shared, const CalendarClock& clock) : shared_(shared), clock_(clock) {}
+    bool on_start(UpdateKind) override { return true; }
+    bool on_update(const Update& update) override {
+        shared_.with([&](WatchModel& model) { model.on_update(update, clock_.now()); });
         shared_.poke();
-        return {};
+        return true;
+    }
+    void on_connection(ConnectionState state) override {
+        shared_.with([&](WatchModel& model) {
+            if (state == ConnectionState::lost) {
+                model.on_connection_lost();
+            } else {
+                model.on_reconnected();
+            }
+        });
+        shared_.poke();
     }
 
   private:
     SharedModel& shared_;
-};
-
-class NullOutput final : public Output {
-  public:
-    bool write(std::string_view) override { return true; }
-};
-
-// The session as subscribe's loop sees it, the connection's ups and downs noted in the model
-// on the way.
-class WatchedSession final : public Session {
-  public:
-    WatchedSession(Session& session, SharedModel& shared) : session_(session), shared_(shared) {}
-    void connect() override { session_.connect(); }
-    std::optional<std::uint64_t> publish(const OutgoingMessage& message) override {
-        return session_.publish(message);
-    }
-    Deliveries take_deliveries(std::chrono::steady_clock::time_point deadline) override {
-        return session_.take_deliveries(deadline);
-    }
-    bool connected() const override { return session_.connected(); }
-    void subscribe(const std::vector<std::string>& filters, int qos) override {
-        session_.subscribe(filters, qos);
-    }
-    std::optional<SessionEvent> next_event(
-        std::chrono::steady_clock::time_point deadline) override {
-        auto event = session_.next_event(deadline);
-        if (event && event->kind != SessionEvent::Kind::message) {
-            shared_.with([&](WatchModel& model) {
-                if (event->kind == SessionEvent::Kind::connection_lost) {
-                    model.on_connection_lost();
-                } else {
-                    model.on_reconnected();
-                }
-            });
-            shared_.poke();
-        }
-        return event;
-    }
-    void disconnect() override { session_.disconnect(); }
-
-  private:
-    Session& session_;
-    SharedModel& shared_;
+    const CalendarClock& clock_;
 };
 
 // What the subscribe loop would write to stderr goes to the header instead: nothing may be
@@ -290,14 +256,13 @@ int run_watch_command(WatchArgs& args) {
     std::atomic<bool> feed_ended{false};
     {
         terminal::Terminal screen(want_color(args.color));
+        SystemCalendar wall_clock;
         SteadyClock clock;
-        ModelFormatter formatter(shared);
-        NullOutput nowhere;
-        WatchedSession watched(session, shared);
+        ModelSink sink(shared, wall_clock);
         HeaderDiagnostics diagnostics(shared);
         std::thread feed([&] {
             try {
-                run_subscribe(watched, plan, formatter, nowhere, clock, diagnostics, stop);
+                run_subscribe(session, plan, sink, clock, wall_clock, diagnostics, stop);
             } catch (...) {
                 failure = std::current_exception();
             }

@@ -32,6 +32,8 @@ constexpr std::array<SchemeAlias, 7> kSchemes{{
     {"wss", Transport::wss},
 }};
 
+}  // namespace
+
 bool valid_host(std::string_view host) {
     if (host.empty() || host.size() > 253) return false;
     for (char c : host) {
@@ -41,8 +43,6 @@ bool valid_host(std::string_view host) {
     }
     return true;
 }
-
-}  // namespace
 
 const TransportInfo& transport_info(Transport transport) {
     return kTransports[static_cast<std::size_t>(transport)];

@@ -42,6 +42,10 @@ struct UrlParts {
 };
 UrlParts parse_url(std::string_view url);
 
+// A host name or IP address (without brackets) as the URL and --host accept: letters, digits,
+// '-', '.', '_' and ':' (IPv6), 1 to 253 characters.
+bool valid_host(std::string_view host);
+
 std::uint16_t parse_port(std::string_view text);  // 1-65535, throws Error(usage)
 
 }  // namespace tsmqtt

@@ -7,8 +7,6 @@
 
 #include "core/error.hpp"
 #include "core/flat_json.hpp"
-#include "format/append.hpp"
-#include "format/json_text.hpp"
 
 namespace tsmqtt {
 
@@ -18,9 +16,6 @@ using json = nlohmann::json;
 
 // Deeper nesting is no feed entry; bounding it bounds the parser's memory as well.
 constexpr int kMaxDepth = 64;
-
-constexpr std::string_view kFieldNames[] = {"field1", "field2", "field3", "field4",
-                                            "field5", "field6", "field7", "field8"};
 
 // Where the value of the current top-level key goes: an id, a text value, or nowhere.
 struct Target {
@@ -38,7 +33,7 @@ Target find_target(FeedEntry& entry, std::string_view key) {
     if (key == "elevation") return {"elevation", nullptr, &entry.elevation};
     if (key == "status") return {"status", nullptr, &entry.status};
     for (std::size_t i = 0; i < entry.fields.size(); ++i) {
-        if (key == kFieldNames[i]) return {kFieldNames[i], nullptr, &entry.fields[i]};
+        if (key == kFeedFieldNames[i]) return {kFeedFieldNames[i], nullptr, &entry.fields[i]};
     }
     return {};
 }
@@ -87,9 +82,7 @@ class FeedEntryReader {
     bool number_unsigned(json::number_unsigned_t value) {
         return scalar([&] {
             if (target_.id) return assign_id(value);
-            std::string text;
-            append_uint(text, value);
-            return assign_text(std::move(text));
+            return assign_text(std::to_string(value));
         });
     }
     // The lexeme is kept as sent: "24.9" stays 24.9, with nothing lost to a double's rounding.
@@ -174,20 +167,6 @@ class FeedEntryReader {
     Target target_;
 };
 
-void append_text_or_null(std::string& out, const std::optional<std::string>& value) {
-    if (value)
-        append_json_string(out, *value);
-    else
-        out += "null";
-}
-
-void append_id_or_null(std::string& out, const std::optional<std::uint64_t>& value) {
-    if (value)
-        append_uint(out, *value);
-    else
-        out += "null";
-}
-
 // The common shape (flat_json.hpp), read at a fraction of the full parser's cost per byte,
 // which is most of a subscriber's own work; nullopt leaves the message to the full parser.
 std::optional<FeedEntry> read_common_shape(std::string_view json_text) {
@@ -236,33 +215,6 @@ FeedEntry parse_feed_entry_fully(std::string_view json_text) {
     FeedEntryReader reader;
     if (!json::sax_parse(json_text.begin(), json_text.end(), &reader)) usage_error(reader.error);
     return std::move(reader.entry);
-}
-
-std::string feed_entry_to_json(const FeedEntry& entry) {
-    std::string out;
-    out.reserve(320);
-    out += "{\"channel_id\":";
-    append_id_or_null(out, entry.channel_id);
-    out += ",\"created_at\":";
-    append_text_or_null(out, entry.created_at);
-    out += ",\"entry_id\":";
-    append_id_or_null(out, entry.entry_id);
-    for (std::size_t i = 0; i < entry.fields.size(); ++i) {
-        out += ",\"";
-        out += kFieldNames[i];
-        out += "\":";
-        append_text_or_null(out, entry.fields[i]);
-    }
-    out += ",\"latitude\":";
-    append_text_or_null(out, entry.latitude);
-    out += ",\"longitude\":";
-    append_text_or_null(out, entry.longitude);
-    out += ",\"elevation\":";
-    append_text_or_null(out, entry.elevation);
-    out += ",\"status\":";
-    append_text_or_null(out, entry.status);
-    out += '}';
-    return out;
 }
 
 }  // namespace tsmqtt

@@ -9,6 +9,10 @@
 
 namespace tsmqtt {
 
+// The keys of the eight fields, in order.
+inline constexpr std::array<std::string_view, 8> kFeedFieldNames{
+    "field1", "field2", "field3", "field4", "field5", "field6", "field7", "field8"};
+
 struct FeedEntry {
     std::optional<std::uint64_t> channel_id;
     std::optional<std::uint64_t> entry_id;
@@ -31,9 +35,5 @@ FeedEntry parse_feed_entry(std::string_view json);
 // The same with the full JSON parser alone, which parse_feed_entry falls back to for messages
 // out of the common shape (core/flat_json.hpp); the tests compare the two.
 FeedEntry parse_feed_entry_fully(std::string_view json);
-
-// The entry as ThingSpeak sends it: every key present, null where no value, channel_id and
-// entry_id as integers, values as strings. Keys in ThingSpeak's order.
-std::string feed_entry_to_json(const FeedEntry& entry);
 
 }  // namespace tsmqtt

@@ -13,8 +13,10 @@ std::vector<OutboxMessage> MemoryOutbox::append(std::vector<OutboxMessage> messa
         fail(ExitCode::failure,
              fmt::format("the outbox is full ({} messages, --outbox-max)", waiting_.size()));
     }
+    const auto now = WallClock::now();
     for (auto& message : messages) {
         message.id = ++last_id_;
+        message.accepted_at = now;
         waiting_.emplace(message.id, message);
     }
     return messages;

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "core/thingspeak.hpp"
+#include "core/utf8.hpp"
 
 namespace tsmqtt {
 
@@ -34,7 +35,7 @@ std::string form_urlencode(std::string_view text);
 // Decodes one x-www-form-urlencoded component; throws Error(usage) on a bad % escape.
 std::string form_urldecode(std::string_view text);
 
-bool is_valid_utf8(std::string_view text);
+// is_valid_utf8 is core/utf8.hpp's, the one decoder the escapers use as well.
 bool is_iso8601(std::string_view text);  // 2014-12-31 23:59:59, 2014-12-31T23:59:59Z, offsets
 bool parse_decimal(std::string_view text, double& out);  // locale-independent, whole text
 

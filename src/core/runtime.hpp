@@ -1,8 +1,11 @@
 #pragma once
-// What the publish and subscribe loops need from the outside world, as interfaces: a clock,
-// a source of input lines, a place for diagnostics, and the signal that asks them to stop.
+// What the core needs from the outside world, as interfaces: clocks, a source of input lines,
+// a place for output and one for diagnostics, the environment; and the signal that asks the
+// loops to stop.
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,7 +20,7 @@ class MonotonicClock {
     virtual bool sleep_until(time_point when, const std::atomic<int>& stop) = 0;
 };
 
-// The wall clock: created_at stamps and the outbox's times.
+// The wall clock: created_at stamps, the outbox's times, when an update was received.
 class CalendarClock {
   public:
     using time_point = std::chrono::system_clock::time_point;
@@ -47,5 +50,15 @@ class Diagnostics {
     // What the user must always see, -q or not: the connection is not safe (--insecure).
     virtual void alarm(std::string_view text) = 0;
 };
+
+class Output {
+  public:
+    virtual ~Output() = default;
+    // Writes and flushes; false when the reader has gone (a closed pipe).
+    virtual bool write(std::string_view text) = 0;
+};
+
+// An environment variable's value, or none when it is not set.
+using EnvLookup = std::function<std::optional<std::string>(const char*)>;
 
 }  // namespace tsmqtt

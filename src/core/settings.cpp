@@ -13,31 +13,59 @@ namespace {
 
 // The setting keys are the long option names, so help, profiles and messages agree. Every
 // setting but the repeatable label has an environment variable: TSMQTT_ and the key in capitals.
-const std::vector<SettingInfo> kSettings{
-    {"url", "TSMQTT_URL", false, "whole endpoint: SCHEME://HOST[:PORT][/PATH]"},
-    {"host", "TSMQTT_HOST", false, "broker host"},
-    {"port", "TSMQTT_PORT", false, "broker port (default depends on the transport)"},
-    {"transport", "TSMQTT_TRANSPORT", false, "tcp, tls, ws or wss"},
-    {"ws-path", "TSMQTT_WS_PATH", false, "WebSocket path"},
-    {"client-id", "TSMQTT_CLIENT_ID", false, "MQTT client ID"},
-    {"username", "TSMQTT_USERNAME", false, "MQTT username"},
-    {"password", "TSMQTT_PASSWORD", true, "MQTT password"},
-    {"cafile", "TSMQTT_CAFILE", false, "trusted CA certificates (PEM file)"},
-    {"capath", "TSMQTT_CAPATH", false, "folder of trusted CA certificates"},
-    {"cert", "TSMQTT_CERT", false, "client certificate (PEM)"},
-    {"key", "TSMQTT_KEY", false, "client private key (PEM)"},
-    {"insecure", "TSMQTT_INSECURE", false, "skip certificate and host-name verification"},
-    {"keepalive", "TSMQTT_KEEPALIVE", false, "keepalive interval in seconds"},
-    {"connect-timeout", "TSMQTT_CONNECT_TIMEOUT", false, "connect timeout in seconds"},
-    {"mqtt-version", "TSMQTT_MQTT_VERSION", false, "MQTT protocol version: 3.1.1 or 5"},
-    {"channel", "TSMQTT_CHANNEL", false, "ThingSpeak channel ID"},
-    {"write-key", "TSMQTT_WRITE_KEY", true, "channel Write API key (legacy broker)"},
-    {"read-key", "TSMQTT_READ_KEY", true, "channel Read API key (legacy broker)"},
-    {"label", "", false, "field label N=NAME (repeatable)"},
-};
+// Rows are in SettingId's order (checked below).
+using S = SettingId;
+constexpr std::array<SettingInfo, kSettingCount> kSettings{{
+    {S::url, "url", "TSMQTT_URL", false, "whole endpoint: SCHEME://HOST[:PORT][/PATH]", "--url",
+     "Whole endpoint: tcp:// mqtt:// ssl:// tls:// mqtts:// ws:// wss:// HOST[:PORT][/PATH]", true},
+    {S::host, "host", "TSMQTT_HOST", false, "broker host", "-H,--host",
+     "Broker host (default mqtt3.thingspeak.com)", true},
+    {S::port, "port", "TSMQTT_PORT", false, "broker port (default depends on the transport)",
+     "-p,--port", "Broker port (default 1883 tcp, 8883 tls, 80 ws, 443 wss)", true},
+    {S::transport, "transport", "TSMQTT_TRANSPORT", false, "tcp, tls, ws or wss", "-T,--transport",
+     "Transport: tcp, tls, ws or wss (default tls)", true},
+    {S::ws_path, "ws-path", "TSMQTT_WS_PATH", false, "WebSocket path", "--ws-path",
+     "WebSocket path (default /mqtt)", true},
+    {S::client_id, "client-id", "TSMQTT_CLIENT_ID", false, "MQTT client ID", "-i,--client-id",
+     "MQTT client ID (default tsmqtt-<random>)", true},
+    {S::username, "username", "TSMQTT_USERNAME", false, "MQTT username", "-u,--username",
+     "Username (ThingSpeak: the device's username)", true},
+    // The password has no option of its own: an argument shows in `ps`.
+    {S::password, "password", "TSMQTT_PASSWORD", true, "MQTT password", "", "", true},
+    {S::cafile, "cafile", "TSMQTT_CAFILE", false, "trusted CA certificates (PEM file)", "--cafile",
+     "Trust anchors in a PEM file (default: the system store)", true},
+    {S::capath, "capath", "TSMQTT_CAPATH", false, "folder of trusted CA certificates", "--capath",
+     "Folder of trusted CA certificates", true},
+    {S::cert, "cert", "TSMQTT_CERT", false, "client certificate (PEM)", "--cert",
+     "Client certificate (PEM)", true},
+    {S::key, "key", "TSMQTT_KEY", false, "client private key (PEM)", "--key",
+     "Client private key (PEM)", true},
+    {S::insecure, "insecure", "TSMQTT_INSECURE", false,
+     "skip certificate and host-name verification", "--insecure",
+     "Skip certificate and host-name verification (unsafe)", false},
+    {S::keepalive, "keepalive", "TSMQTT_KEEPALIVE", false, "keepalive interval in seconds",
+     "--keepalive", "Keepalive interval in seconds (default 60)", true},
+    {S::connect_timeout, "connect-timeout", "TSMQTT_CONNECT_TIMEOUT", false,
+     "connect timeout in seconds", "--connect-timeout", "Connect timeout in seconds (default 10)",
+     true},
+    {S::mqtt_version, "mqtt-version", "TSMQTT_MQTT_VERSION", false,
+     "MQTT protocol version: 3.1.1 or 5", "--mqtt-version",
+     "MQTT protocol version: 3.1.1 or 5 (default 3.1.1)", true},
+    {S::channel, "channel", "TSMQTT_CHANNEL", false, "ThingSpeak channel ID", "", "", true},
+    {S::write_key, "write-key", "TSMQTT_WRITE_KEY", true, "channel Write API key (legacy broker)",
+     "", "", true},
+    {S::read_key, "read-key", "TSMQTT_READ_KEY", true, "channel Read API key (legacy broker)", "",
+     "", true},
+    {S::label, "label", "", false, "field label N=NAME (repeatable)", "", "", true},
+}};
 
-// The parts of the endpoint that --url sets in one go.
-constexpr std::string_view kEndpointKeys[] = {"host", "port", "transport", "ws-path"};
+constexpr bool rows_in_enum_order() {
+    for (std::size_t i = 0; i < kSettings.size(); ++i) {
+        if (static_cast<std::size_t>(kSettings[i].id) != i) return false;
+    }
+    return true;
+}
+static_assert(rows_in_enum_order(), "setting_table() rows must follow SettingId's order");
 
 // Values end up in one-line messages; keep a stray control character from breaking the line.
 std::string printable(std::string_view text) {
@@ -96,7 +124,7 @@ bool parse_bool(const SettingInfo& info, std::string_view value) {
     invalid(info, value, "true, false, yes, no, on, off, 1 or 0");
 }
 
-// Same character set as the URL parser accepts; an IPv6 address may come in brackets.
+// The URL parser's rule (valid_host); an IPv6 address may come in brackets.
 std::string parse_host(const SettingInfo& info, std::string_view value) {
     if (value.find("://") != std::string_view::npos) {
         invalid(info, value, "a host name without a scheme (use --url for a whole endpoint)");
@@ -104,12 +132,8 @@ std::string parse_host(const SettingInfo& info, std::string_view value) {
     auto host = value;
     if (host.size() > 2 && host.front() == '[' && host.back() == ']')
         host = host.substr(1, host.size() - 2);
-    const bool ok =
-        !host.empty() && host.size() <= 253 && std::all_of(host.begin(), host.end(), [](char c) {
-            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                   c == '-' || c == '.' || c == '_' || c == ':';
-        });
-    if (!ok) invalid(info, value, "a host name or IP address such as mqtt3.thingspeak.com");
+    if (!valid_host(host))
+        invalid(info, value, "a host name or IP address such as mqtt3.thingspeak.com");
     return std::string(host);
 }
 
@@ -143,155 +167,114 @@ void set_label(Settings& settings, const SettingInfo& info, std::string_view val
     settings.labels[field.value] = std::string(value.substr(eq + 1));
 }
 
+SettingSource& source_slot(Settings& settings, SettingId id) {
+    return settings.sources[static_cast<std::size_t>(id)];
+}
+
 // --url is shorthand for transport, host, port and path: it replaces whatever an earlier
 // (lower or equal precedence) apply set for them, and a later apply of one of them refines it.
-void apply_url(Settings& settings, std::string_view value, Origin origin, std::string_view source) {
+void apply_url(Settings& settings, std::string_view value, const SettingSource& source) {
     const auto parts = parse_url(value);
-    settings.url = std::string(value);
     settings.transport = parts.transport;
     settings.host = parts.host;
     settings.port = parts.port == 0 ? std::nullopt : std::optional<std::uint16_t>(parts.port);
     settings.ws_path = parts.path.empty() ? std::string("/mqtt") : parts.path;
-    for (const auto key : kEndpointKeys) {
-        const auto it = settings.sources.find(key);
-        if (it != settings.sources.end()) settings.sources.erase(it);
+    SettingSource via = source;
+    via.via_url = true;
+    const auto part_source = [&](bool given) { return given ? via : SettingSource{}; };
+    const bool named = source.origin != Origin::builtin;
+    source_slot(settings, SettingId::transport) = part_source(named);
+    source_slot(settings, SettingId::host) = part_source(named);
+    source_slot(settings, SettingId::port) = part_source(named && settings.port.has_value());
+    source_slot(settings, SettingId::ws_path) = part_source(named && !parts.path.empty());
+}
+
+// Validates, then stores: a value that fails leaves Settings untouched. The url is stored by
+// apply_url, which needs the source as well.
+void store(Settings& s, const SettingInfo& info, std::string_view v) {
+    switch (info.id) {
+        case SettingId::url:
+            return;
+        case SettingId::host:
+            s.host = parse_host(info, v);
+            return;
+        case SettingId::port:
+            try {
+                s.port = parse_port(v);
+            } catch (const Error&) {
+                invalid(info, v, "a number from 1 to 65535");
+            }
+            return;
+        case SettingId::transport:
+            s.transport = parse_transport(v);
+            return;
+        case SettingId::ws_path:
+            if (v.empty() || v.front() != '/' || has_space_or_control(v)) {
+                invalid(info, v, "a path starting with '/', such as /mqtt");
+            }
+            s.ws_path = std::string(v);
+            return;
+        case SettingId::client_id:
+            s.client_id = parse_text(info, v, "a non-empty client ID without control characters");
+            return;
+        case SettingId::username:
+            s.username = parse_text(info, v, "a non-empty username without control characters");
+            return;
+        case SettingId::password:
+            // MQTT allows any bytes, even none; only a line break is surely a mistake (a
+            // pasted file).
+            if (v.find_first_of("\r\n") != std::string_view::npos) {
+                invalid(info, v, "a password on one line (it holds a line break)");
+            }
+            s.password = std::string(v);
+            return;
+        case SettingId::cafile:
+            s.cafile = parse_text(info, v, "a file name");
+            return;
+        case SettingId::capath:
+            s.capath = parse_text(info, v, "a folder name");
+            return;
+        case SettingId::cert:
+            s.cert = parse_text(info, v, "a file name");
+            return;
+        case SettingId::key:
+            s.key = parse_text(info, v, "a file name");
+            return;
+        case SettingId::insecure:
+            s.insecure = parse_bool(info, v);
+            return;
+        case SettingId::keepalive:
+            s.keepalive = parse_int_in(info, v, 0, 65535);
+            return;
+        case SettingId::connect_timeout:
+            s.connect_timeout = parse_int_in(info, v, 1, 3600);
+            return;
+        case SettingId::mqtt_version:
+            if (v == "3.1.1" || v == "311") {
+                s.mqtt_version = MqttVersion::v311;
+            } else if (v == "5") {
+                s.mqtt_version = MqttVersion::v5;
+            } else {
+                invalid(info, v, "3.1.1 (or 311) or 5");
+            }
+            return;
+        case SettingId::channel:
+            try {
+                s.channel = parse_channel_id(v);
+            } catch (const Error&) {
+                invalid(info, v, "a positive whole number such as 1587079");
+            }
+            return;
+        case SettingId::write_key:
+            s.write_key = parse_api_key(info, v);
+            return;
+        case SettingId::read_key:
+            s.read_key = parse_api_key(info, v);
+            return;
+        case SettingId::label:
+            set_label(s, info, v);
+            return;
     }
-    if (origin == Origin::builtin) return;
-    const auto via = fmt::format("{} (url)", source);
-    settings.sources["transport"] = via;
-    settings.sources["host"] = via;
-    if (settings.port) settings.sources["port"] = via;
-    if (!parts.path.empty()) settings.sources["ws-path"] = via;
-}
-
-// Each setter validates, then stores; a value that fails leaves Settings untouched.
-using Setter = void (*)(Settings&, const SettingInfo&, std::string_view);
-
-void set_host(Settings& s, const SettingInfo& info, std::string_view v) {
-    s.host = parse_host(info, v);
-}
-
-void set_port(Settings& s, const SettingInfo& info, std::string_view v) {
-    try {
-        s.port = parse_port(v);
-    } catch (const Error&) {
-        invalid(info, v, "a number from 1 to 65535");
-    }
-}
-
-void set_transport(Settings& s, const SettingInfo&, std::string_view v) {
-    s.transport = parse_transport(v);
-}
-
-void set_ws_path(Settings& s, const SettingInfo& info, std::string_view v) {
-    if (v.empty() || v.front() != '/' || has_space_or_control(v)) {
-        invalid(info, v, "a path starting with '/', such as /mqtt");
-    }
-    s.ws_path = std::string(v);
-}
-
-void set_client_id(Settings& s, const SettingInfo& info, std::string_view v) {
-    s.client_id = parse_text(info, v, "a non-empty client ID without control characters");
-}
-
-void set_username(Settings& s, const SettingInfo& info, std::string_view v) {
-    s.username = parse_text(info, v, "a non-empty username without control characters");
-}
-
-// MQTT allows any bytes, even none; only a line break is surely a mistake (a pasted file).
-void set_password(Settings& s, const SettingInfo& info, std::string_view v) {
-    if (v.find_first_of("\r\n") != std::string_view::npos) {
-        invalid(info, v, "a password on one line (it holds a line break)");
-    }
-    s.password = std::string(v);
-}
-
-void set_cafile(Settings& s, const SettingInfo& info, std::string_view v) {
-    s.cafile = parse_text(info, v, "a file name");
-}
-
-void set_capath(Settings& s, const SettingInfo& info, std::string_view v) {
-    s.capath = parse_text(info, v, "a folder name");
-}
-
-void set_cert(Settings& s, const SettingInfo& info, std::string_view v) {
-    s.cert = parse_text(info, v, "a file name");
-}
-
-void set_key(Settings& s, const SettingInfo& info, std::string_view v) {
-    s.key = parse_text(info, v, "a file name");
-}
-
-void set_insecure(Settings& s, const SettingInfo& info, std::string_view v) {
-    s.insecure = parse_bool(info, v);
-}
-
-void set_keepalive(Settings& s, const SettingInfo& info, std::string_view v) {
-    s.keepalive = parse_int_in(info, v, 0, 65535);
-}
-
-void set_connect_timeout(Settings& s, const SettingInfo& info, std::string_view v) {
-    s.connect_timeout = parse_int_in(info, v, 1, 3600);
-}
-
-void set_mqtt_version(Settings& s, const SettingInfo& info, std::string_view v) {
-    if (v == "3.1.1" || v == "311") {
-        s.mqtt_version = MqttVersion::v311;
-    } else if (v == "5") {
-        s.mqtt_version = MqttVersion::v5;
-    } else {
-        invalid(info, v, "3.1.1 (or 311) or 5");
-    }
-}
-
-void set_channel(Settings& s, const SettingInfo& info, std::string_view v) {
-    try {
-        s.channel = parse_channel_id(v);
-    } catch (const Error&) {
-        invalid(info, v, "a positive whole number such as 1587079");
-    }
-}
-
-void set_write_key(Settings& s, const SettingInfo& info, std::string_view v) {
-    s.write_key = parse_api_key(info, v);
-}
-
-void set_read_key(Settings& s, const SettingInfo& info, std::string_view v) {
-    s.read_key = parse_api_key(info, v);
-}
-
-struct SetterRow {
-    std::string_view key;
-    Setter set;
-};
-// "url" is missing on purpose: it needs the origin (see apply_url).
-constexpr SetterRow kSetters[] = {
-    {"host", set_host},
-    {"port", set_port},
-    {"transport", set_transport},
-    {"ws-path", set_ws_path},
-    {"client-id", set_client_id},
-    {"username", set_username},
-    {"password", set_password},
-    {"cafile", set_cafile},
-    {"capath", set_capath},
-    {"cert", set_cert},
-    {"key", set_key},
-    {"insecure", set_insecure},
-    {"keepalive", set_keepalive},
-    {"connect-timeout", set_connect_timeout},
-    {"mqtt-version", set_mqtt_version},
-    {"channel", set_channel},
-    {"write-key", set_write_key},
-    {"read-key", set_read_key},
-    {"label", set_label},
-};
-
-Setter find_setter(std::string_view key) {
-    for (const auto& row : kSetters) {
-        if (row.key == key) return row.set;
-    }
-    return nullptr;
 }
 
 }  // namespace
@@ -310,8 +293,12 @@ std::string_view origin_name(Origin origin) {
     return "default";
 }
 
-const std::vector<SettingInfo>& setting_table() {
+const std::array<SettingInfo, kSettingCount>& setting_table() {
     return kSettings;
+}
+
+const SettingInfo& setting_info(SettingId id) {
+    return kSettings[static_cast<std::size_t>(id)];
 }
 
 const SettingInfo* find_setting(std::string_view key) {
@@ -320,44 +307,39 @@ const SettingInfo* find_setting(std::string_view key) {
     return it == kSettings.end() ? nullptr : &*it;
 }
 
+void apply_setting(Settings& settings, SettingId id, std::string_view value, Origin origin,
+                   std::string_view where) {
+    const auto& info = setting_info(id);
+    SettingSource source{origin,
+                         where.empty() ? std::string(origin_name(origin)) : std::string(where)};
+    if (id == SettingId::url) {
+        apply_url(settings, value, source);
+    } else {
+        store(settings, info, value);
+    }
+    if (origin == Origin::builtin) source = {};
+    source_slot(settings, id) = std::move(source);
+}
+
 void apply_setting(Settings& settings, std::string_view key, std::string_view value, Origin origin,
-                   std::string_view source_description) {
+                   std::string_view where) {
     const auto* info = find_setting(key);
     if (info == nullptr) usage_error(fmt::format("unknown setting '{}'", printable(key)));
-    const std::string source = source_description.empty() ? std::string(origin_name(origin))
-                                                          : std::string(source_description);
-    if (key == "url") {
-        apply_url(settings, value, origin, source);
-    } else {
-        find_setter(key)(settings, *info, value);
-    }
-    if (origin != Origin::builtin) settings.sources[std::string(key)] = source;
+    apply_setting(settings, info->id, value, origin, where);
+}
+
+std::string Settings::source(SettingId id) const {
+    const auto& from = source_of(id);
+    if (from.origin == Origin::builtin) return "default";
+    return from.via_url ? from.where + " (url)" : from.where;
 }
 
 Endpoint Settings::endpoint() const {
-    // A url set without apply_setting still counts; components recorded in `sources` win.
-    std::optional<UrlParts> parts;
-    if (url) parts = parse_url(*url);
-    const auto explicitly = [this](std::string_view name) {
-        return sources.find(name) != sources.end();
-    };
-    const bool use_url = parts.has_value();
-
     Endpoint endpoint;
-    endpoint.transport = use_url && !explicitly("transport") ? parts->transport : transport;
-    endpoint.host = use_url && !explicitly("host") ? parts->host : host;
-    std::uint16_t chosen_port = 0;
-    if (port && (!use_url || explicitly("port"))) {
-        chosen_port = *port;
-    } else if (use_url && parts->port != 0) {
-        chosen_port = parts->port;
-    }
-    endpoint.port =
-        chosen_port != 0 ? chosen_port : transport_info(endpoint.transport).default_port;
-    if (transport_info(endpoint.transport).websocket) {
-        endpoint.path =
-            use_url && !explicitly("ws-path") && !parts->path.empty() ? parts->path : ws_path;
-    }
+    endpoint.transport = transport;
+    endpoint.host = host;
+    endpoint.port = port.value_or(transport_info(transport).default_port);
+    if (transport_info(transport).websocket) endpoint.path = ws_path;
     return endpoint;
 }
 

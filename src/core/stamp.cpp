@@ -2,9 +2,10 @@
 
 #include <fmt/format.h>
 
+#include "core/iso8601.hpp"
+#include "core/iso8601.hpp"
 #include "core/payload.hpp"
 #include "core/thingspeak.hpp"
-#include "format/formatter.hpp"
 
 namespace tsmqtt {
 namespace {

@@ -29,8 +29,8 @@ Update to_update(const IncomingMessage& message, bool raw,
     return RawUpdate{message.topic, message.payload, message.qos, message.retained, received_at};
 }
 
-ExitCode run_subscribe(Session& session, const SubscribePlan& plan, const Formatter& formatter,
-                       Output& out, MonotonicClock& clock, Diagnostics& diagnostics,
+ExitCode run_subscribe(Session& session, const SubscribePlan& plan, UpdateSink& sink,
+                       MonotonicClock& clock, const CalendarClock& wall_clock, Diagnostics& diagnostics,
                        const std::atomic<int>& stop) {
     const auto started = clock.now();
     auto deadline = MonotonicClock::time_point::max();
@@ -38,7 +38,7 @@ ExitCode run_subscribe(Session& session, const SubscribePlan& plan, const Format
         *plan.timeout < std::chrono::duration_cast<std::chrono::milliseconds>(deadline - started)) {
         deadline = started + *plan.timeout;
     }
-    if (!out.write(formatter.header(plan.kind))) return ExitCode::ok;
+    if (!sink.on_start(plan.kind)) return ExitCode::ok;
     std::size_t written = 0;
     ConnectionWatch watch(plan.client_id);
     if (plan.count && *plan.count == 0) return ExitCode::ok;
@@ -55,10 +55,11 @@ ExitCode run_subscribe(Session& session, const SubscribePlan& plan, const Format
                          fmt::format("connection lost{}{}", event->detail.empty() ? "" : ": ",
                                      event->detail));
                 }
-                diagnostics.warn(watch.describe(*event, std::chrono::steady_clock::now()));
+                diagnostics.warn(watch.describe(*event, clock.now()));
+                sink.on_connection(ConnectionState::lost);
                 continue;
             case SessionEvent::Kind::reconnected: {
-                const auto line = watch.describe(*event, std::chrono::steady_clock::now());
+                const auto line = watch.describe(*event, clock.now());
                 try {
                     session.subscribe(plan.filters, plan.qos);
                 } catch (const Error& e) {
@@ -69,6 +70,7 @@ ExitCode run_subscribe(Session& session, const SubscribePlan& plan, const Format
                     continue;
                 }
                 diagnostics.warn(line + " and subscribed again");
+                sink.on_connection(ConnectionState::back);
                 continue;
             }
             case SessionEvent::Kind::message:
@@ -76,17 +78,17 @@ ExitCode run_subscribe(Session& session, const SubscribePlan& plan, const Format
         }
         Update update;
         try {
-            update = to_update(event->message, plan.raw, std::chrono::system_clock::now());
+            update = to_update(event->message, plan.raw, wall_clock.now());
         } catch (const Error& e) {
             diagnostics.warn(fmt::format("skipped a malformed message on '{}': {}",
-                                         escape_for_terminal(event->message.topic), e.what()));
+                                         event->message.topic, e.what()));
             continue;
         }
         if (!plan.topic_secret.empty()) {
             std::visit([&](auto& u) { u.topic = redact_secret(u.topic, plan.topic_secret); },
                        update);
         }
-        if (!out.write(formatter.format(update))) return ExitCode::ok;
+        if (!sink.on_update(update)) return ExitCode::ok;
         ++written;
         if (plan.count && written >= *plan.count) return ExitCode::ok;
     }

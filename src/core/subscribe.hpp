@@ -1,5 +1,5 @@
 #pragma once
-// The subscribe loop: classify each message, format it, write it at once, stay connected.
+// The subscribe loop: classify each message, hand it to a sink at once, stay connected.
 #include <atomic>
 #include <chrono>
 #include <optional>
@@ -10,16 +10,9 @@
 #include "core/error.hpp"
 #include "core/runtime.hpp"
 #include "core/session.hpp"
-#include "format/formatter.hpp"
+#include "core/update.hpp"
 
 namespace tsmqtt {
-
-class Output {
-  public:
-    virtual ~Output() = default;
-    // Writes and flushes; false when the reader has gone (a closed pipe).
-    virtual bool write(std::string_view text) = 0;
-};
 
 struct SubscribePlan {
     std::vector<std::string> filters;
@@ -30,14 +23,15 @@ struct SubscribePlan {
     std::optional<std::chrono::milliseconds> timeout;
     bool reconnect = true;
     std::string client_id;     // named when the connection keeps dropping (a takeover)
-    std::string topic_secret;  // legacy read key: masked in the topics written out
+    std::string topic_secret;  // legacy read key: masked in the topics handed on
 };
 
-// Returns the exit status: ok after --count updates, a closed pipe or a signal's stop (the
-// caller maps the signal); timeout when --timeout elapsed first. Throws Error(network) when
-// the connection is lost and reconnecting is off.
-ExitCode run_subscribe(Session& session, const SubscribePlan& plan, const Formatter& formatter,
-                       Output& out, MonotonicClock& clock, Diagnostics& diagnostics,
+// Returns the exit status: ok after --count updates, a sink that has gone (a closed pipe) or a
+// signal's stop (the caller maps the signal); timeout when --timeout elapsed first. Throws
+// Error(network) when the connection is lost and reconnecting is off. `clock` measures the
+// timeout and the connection's ups and downs; `wall_clock` stamps each update's received_at.
+ExitCode run_subscribe(Session& session, const SubscribePlan& plan, UpdateSink& sink,
+                       MonotonicClock& clock, const CalendarClock& wall_clock, Diagnostics& diagnostics,
                        const std::atomic<int>& stop);
 
 // Classifies one message as ThingSpeak would send it (or raw); throws Error(usage) with the

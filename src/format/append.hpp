@@ -5,7 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "format/update.hpp"
+#include "core/iso8601.hpp"
+#include "core/update.hpp"
 
 namespace tsmqtt {
 
@@ -15,8 +16,7 @@ inline void append_uint(std::string& out, std::uint64_t value) {
     out.append(digits, result.ptr);
 }
 
-// The same as iso8601_utc, escape_for_terminal and csv_field, without a temporary string.
-void append_iso8601_utc(std::string& out, Clock::time_point when);
+// The same as escape_for_terminal and csv_field, without a temporary string.
 void append_escaped_for_terminal(std::string& out, std::string_view text);
 void append_csv_field(std::string& out, std::string_view text);
 

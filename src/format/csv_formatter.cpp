@@ -6,7 +6,7 @@
 #include "format/append.hpp"
 #include "format/base64.hpp"
 #include "format/formatters.hpp"
-#include "format/utf8.hpp"
+#include "core/utf8.hpp"
 
 namespace tsmqtt {
 
@@ -94,7 +94,7 @@ class CsvFormatter final : public Formatter {
         out += ',';
         append_uint(out, static_cast<std::uint64_t>(update.qos));
         out += update.retained ? ",true," : ",false,";
-        if (is_utf8(update.payload)) {
+        if (is_valid_utf8(update.payload)) {
             cell(out, update.payload);
         } else {
             out += "base64:";

@@ -1,6 +1,6 @@
 #include "format/append.hpp"
 #include "format/formatter.hpp"
-#include "format/utf8.hpp"
+#include "core/utf8.hpp"
 
 namespace tsmqtt {
 

@@ -5,7 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "format/update.hpp"
+#include "core/iso8601.hpp"
+#include "core/update.hpp"
 
 namespace tsmqtt {
 
@@ -31,9 +32,6 @@ class Formatter {
 };
 
 std::unique_ptr<Formatter> make_formatter(const FormatOptions& options);
-
-// ISO 8601 UTC with seconds: 2021-12-11T05:35:31Z.
-std::string iso8601_utc(Clock::time_point when);
 
 // Makes text safe for a terminal: C0 controls (but not tab), DEL, C1 controls, ESC and
 // invalid UTF-8 bytes become \xNN; a backslash becomes "\\".

@@ -6,7 +6,7 @@
 #include "format/base64.hpp"
 #include "format/formatters.hpp"
 #include "format/json_text.hpp"
-#include "format/utf8.hpp"
+#include "core/utf8.hpp"
 
 namespace tsmqtt {
 
@@ -56,7 +56,7 @@ class JsonFormatter final : public Formatter {
         out += ",\"qos\":";
         append_uint(out, static_cast<std::uint64_t>(update.qos));
         out += update.retained ? ",\"retain\":true" : ",\"retain\":false";
-        if (is_utf8(update.payload)) {
+        if (is_valid_utf8(update.payload)) {
             out += ",\"payload\":";
             append_json_string(out, update.payload);
         } else {

@@ -1,6 +1,7 @@
 #include "format/json_text.hpp"
 
-#include "format/utf8.hpp"
+#include "core/utf8.hpp"
+#include "format/append.hpp"
 
 namespace tsmqtt {
 
@@ -11,6 +12,20 @@ void append_unicode_escape(std::string& out, unsigned code) {
     out += "\\u00";
     out += hex[code >> 4 & 0xF];
     out += hex[code & 0xF];
+}
+
+void append_text_or_null(std::string& out, const std::optional<std::string>& value) {
+    if (value)
+        append_json_string(out, *value);
+    else
+        out += "null";
+}
+
+void append_id_or_null(std::string& out, const std::optional<std::uint64_t>& value) {
+    if (value)
+        append_uint(out, *value);
+    else
+        out += "null";
 }
 
 bool is_plain_ascii(unsigned char c) {
@@ -66,6 +81,33 @@ void append_json_string(std::string& out, std::string_view text) {
         }
     }
     out += '"';
+}
+
+std::string feed_entry_to_json(const FeedEntry& entry) {
+    std::string out;
+    out.reserve(320);
+    out += "{\"channel_id\":";
+    append_id_or_null(out, entry.channel_id);
+    out += ",\"created_at\":";
+    append_text_or_null(out, entry.created_at);
+    out += ",\"entry_id\":";
+    append_id_or_null(out, entry.entry_id);
+    for (std::size_t i = 0; i < entry.fields.size(); ++i) {
+        out += ",\"";
+        out += kFeedFieldNames[i];
+        out += "\":";
+        append_text_or_null(out, entry.fields[i]);
+    }
+    out += ",\"latitude\":";
+    append_text_or_null(out, entry.latitude);
+    out += ",\"longitude\":";
+    append_text_or_null(out, entry.longitude);
+    out += ",\"elevation\":";
+    append_text_or_null(out, entry.elevation);
+    out += ",\"status\":";
+    append_text_or_null(out, entry.status);
+    out += '}';
+    return out;
 }
 
 }  // namespace tsmqtt

@@ -1,12 +1,13 @@
 #pragma once
 // Saved connection profiles in TOML: $XDG_CONFIG_HOME/tsmqtt/profiles.toml.
 #include <filesystem>
-#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "core/runtime.hpp"
 
 namespace tsmqtt {
 
@@ -17,7 +18,6 @@ struct Profile {
     std::map<int, std::string> labels;  // field number -> label
 };
 
-using EnvLookup = std::function<std::optional<std::string>(const char*)>;
 EnvLookup process_env();
 
 // TSMQTT_CONFIG, else $XDG_CONFIG_HOME/tsmqtt/profiles.toml, else ~/.config/tsmqtt/profiles.toml.

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "format/update.hpp"
+#include "core/update.hpp"
 #include "watch/series.hpp"
 
 namespace tsmqtt::watch {

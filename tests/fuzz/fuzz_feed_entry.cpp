@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "core/feed_entry.hpp"
+#include "format/json_text.hpp"
 #include "fuzz_support.hpp"
 
 namespace {

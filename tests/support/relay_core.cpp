@@ -6,6 +6,7 @@
 #include "core/feed_entry.hpp"
 #include "core/payload.hpp"
 #include "format/formatter.hpp"
+#include "format/json_text.hpp"
 
 namespace tsmqtt::relay {
 namespace {

@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/feed_entry.hpp"
+#include "format/json_text.hpp"
 
 using namespace tsmqtt;
 

@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "core/feed_entry.hpp"
 #include "core/flat_json.hpp"
+#include "format/json_text.hpp"
 
 using namespace tsmqtt;
 using Step = FlatObjectReader::Step;

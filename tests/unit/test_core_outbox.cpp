@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "core/memory_outbox.hpp"
 #include "core/outbox.hpp"
 #include "outbox/sqlite_outbox.hpp"
 #include "temp_dir.hpp"
@@ -35,6 +36,11 @@ const std::vector<Store>& stores() {
              return open_sqlite_outbox(file.string(), max);
          },
          true},
+        {"memory",
+         [](const fs::path&, std::size_t max) -> std::unique_ptr<Outbox> {
+             return std::make_unique<MemoryOutbox>(max);
+         },
+         false},
     };
     return all;
 }
@@ -309,7 +315,7 @@ TEST_CASE("outbox: status counts per destination and channel; list and clear") {
     outbox->append({message("b", "4")});
     const auto status = outbox->status();
     CHECK(status.waiting == 4);
-    CHECK(status.file == (dir.path() / "outbox.db").string());
+    if (store.shared_between_processes) CHECK(status.file == (dir.path() / "outbox.db").string());
     REQUIRE(status.per_destination.size() == 3);
     CHECK(status.per_destination[0].destination == "a");
     CHECK(status.per_destination[0].channel == std::optional<std::uint64_t>{7});

@@ -90,13 +90,14 @@ TEST_CASE("apply_setting stores every valid value", "[settings]") {
         {"label", "field8=Wind speed",
          [](const Settings& s) { return s.labels.at(8) == "Wind speed"; }},
         {"label", "2=a=b", [](const Settings& s) { return s.labels.at(2) == "a=b"; }},
-        {"url", "ws://h:9001/p", [](const Settings& s) { return s.url == "ws://h:9001/p"; }},
+        {"url", "ws://h:9001/p",
+         [](const Settings& s) { return s.endpoint().uri() == "ws://h:9001/p"; }},
     };
     for (const auto& c : cases) {
         INFO(c.key << " = " << c.value);
         const auto settings = applied(c.key, c.value);
         CHECK(c.stored(settings));
-        CHECK(settings.sources.at(c.key) == "command line");
+        CHECK(settings.source(find_setting(c.key)->id) == "command line");
     }
 
     for (const auto* word : {"true", "1", "yes", "on", "TRUE", "On"}) {
@@ -169,7 +170,7 @@ TEST_CASE("a failed apply leaves the setting and its source unchanged", "[settin
     CHECK_THROWS_AS(apply_setting(settings, "port", "x", Origin::command_line, "command line"),
                     Error);
     CHECK(settings.port == 1884);
-    CHECK(settings.sources.at("port") == "profile 'home'");
+    CHECK(settings.source(SettingId::port) == "profile 'home'");
 }
 
 TEST_CASE("unknown setting keys are usage errors", "[settings]") {
@@ -206,7 +207,7 @@ TEST_CASE("later applies win and sources say where each value came from", "[sett
     Settings settings;
     // The order of CLI.md's precedence: default < profile < environment < command line.
     apply_setting(settings, "username", "builtin-user", Origin::builtin, "");
-    CHECK(settings.sources.count("username") == 0);
+    CHECK(!settings.explicitly_set(SettingId::username));
 
     apply_setting(settings, "username", "profile-user", Origin::profile, "profile 'home'");
     apply_setting(settings, "password", "profile-pass", Origin::profile, "profile 'home'");
@@ -220,19 +221,19 @@ TEST_CASE("later applies win and sources say where each value came from", "[sett
     apply_setting(settings, "label", "1=Outside", Origin::command_line, "command line");
 
     CHECK(settings.username == "profile-user");
-    CHECK(settings.sources.at("username") == "profile 'home'");
+    CHECK(settings.source(SettingId::username) == "profile 'home'");
     CHECK(settings.password == "env-pass");
-    CHECK(settings.sources.at("password") == "environment (TSMQTT_PASSWORD)");
+    CHECK(settings.source(SettingId::password) == "environment (TSMQTT_PASSWORD)");
     CHECK(settings.channel == ChannelId{3});
-    CHECK(settings.sources.at("channel") == "command line");
+    CHECK(settings.source(SettingId::channel) == "command line");
     CHECK(settings.labels == std::map<int, std::string>{{1, "Outside"}, {2, "Humidity"}});
-    CHECK(settings.sources.count("host") == 0);
+    CHECK(!settings.explicitly_set(SettingId::host));
 }
 
 TEST_CASE("an empty source description falls back to the origin's name", "[settings]") {
     Settings settings;
     apply_setting(settings, "username", "u", Origin::environment, "");
-    CHECK(settings.sources.at("username") == "environment");
+    CHECK(settings.source(SettingId::username) == "environment");
     CHECK(origin_name(Origin::builtin) == "default");
     CHECK(origin_name(Origin::profile) == "profile");
     CHECK(origin_name(Origin::command_line) == "command line");
@@ -332,9 +333,9 @@ TEST_CASE("endpoint() combines url, host, port, transport and path", "[settings]
     }
 }
 
-TEST_CASE("endpoint() reads a url assigned without apply_setting", "[settings]") {
+TEST_CASE("endpoint() reads a url applied as a built-in default", "[settings]") {
     Settings settings;
-    settings.url = "ws://h:9001/p";
+    apply_setting(settings, SettingId::url, "ws://h:9001/p", Origin::builtin, "");
     const auto endpoint = settings.endpoint();
     CHECK(endpoint.transport == Transport::ws);
     CHECK(endpoint.host == "h");
@@ -346,8 +347,8 @@ TEST_CASE("the source of url-derived endpoint parts names the url", "[settings]"
     Settings settings;
     apply_setting(settings, "port", "1234", Origin::profile, "profile 'home'");
     apply_setting(settings, "url", "tcp://h", Origin::command_line, "command line");
-    CHECK(settings.sources.at("host") == "command line (url)");
-    CHECK(settings.sources.count("port") == 0);
+    CHECK(settings.source(SettingId::host) == "command line (url)");
+    CHECK(!settings.explicitly_set(SettingId::port));
     CHECK_FALSE(settings.port.has_value());
 }
 

@@ -3,6 +3,8 @@
 #include "core/error.hpp"
 #include "core/subscribe.hpp"
 #include "fake_session.hpp"
+#include "format/formatter.hpp"
+#include "format/formatting_sink.hpp"
 
 using namespace tsmqtt;
 using namespace tsmqtt::testing;
@@ -36,9 +38,18 @@ class TickingClock final : public MonotonicClock {
 constexpr const char* kEntry =
     R"({"channel_id":7,"created_at":"2021-12-11T05:35:31Z","entry_id":797,"field1":null,"field2":"21"})";
 
+// A fixed time of day, so that received_at comes from the clock the loop is given.
+class FixedCalendar final : public CalendarClock {
+  public:
+    time_point now() const override { return at; }
+    time_point at = std::chrono::sys_days{std::chrono::year{2021} / 12 / 11} +
+                    std::chrono::hours{5} + std::chrono::minutes{35} + std::chrono::seconds{31};
+};
+
 struct Rig {
     FakeSession session;
     TickingClock clock;
+    FixedCalendar wall_clock;
     RecordingDiagnostics diagnostics;
     StringOutput out;
     std::atomic<int> stop{0};
@@ -47,7 +58,8 @@ struct Rig {
         FormatOptions options;
         options.format = format;
         const auto formatter = make_formatter(options);
-        return run_subscribe(session, plan, *formatter, out, clock, diagnostics, stop);
+        FormattingSink sink(*formatter, out);
+        return run_subscribe(session, plan, sink, clock, wall_clock, diagnostics, stop);
     }
 };
 
@@ -256,7 +268,8 @@ TEST_CASE("a connection lost again before the SUBACK waits for the next reconnec
     options.format = Format::csv;
     options.header = false;
     const auto formatter = make_formatter(options);
-    CHECK(run_subscribe(session, plan_for(1), *formatter, rig.out, rig.clock, rig.diagnostics,
+    FormattingSink sink(*formatter, rig.out);
+    CHECK(run_subscribe(session, plan_for(1), sink, rig.clock, rig.wall_clock, rig.diagnostics,
                         rig.stop) == ExitCode::ok);
     CHECK(rig.session.subscriptions.size() == 2);
     REQUIRE(rig.diagnostics.warnings.size() == 4);
@@ -275,8 +288,9 @@ TEST_CASE("a subscription refused after a reconnect still ends the run", "[subsc
     rig.session.events.push_back(connection_event(SessionEvent::Kind::connection_lost));
     rig.session.events.push_back(connection_event(SessionEvent::Kind::reconnected));
     const auto formatter = make_formatter(FormatOptions{});
+    FormattingSink sink(*formatter, rig.out);
     try {
-        run_subscribe(session, plan_for(1), *formatter, rig.out, rig.clock, rig.diagnostics,
+        run_subscribe(session, plan_for(1), sink, rig.clock, rig.wall_clock, rig.diagnostics,
                       rig.stop);
         FAIL("no error");
     } catch (const Error& e) {
@@ -303,4 +317,46 @@ TEST_CASE("a legacy read key is masked in the topics written out", "[subscribe]"
     CHECK(rig.run(plan, Format::json) == ExitCode::ok);
     CHECK_THAT(rig.out.text_, Catch::Contains(R"("topic":"channels/7/subscribe/json/****45")"));
     CHECK_THAT(rig.out.text_, !Catch::Contains("READKEY12345"));
+}
+
+namespace {
+
+// What a live view would get: updates as values, and the connection's ups and downs.
+class RecordingSink final : public UpdateSink {
+  public:
+    bool on_start(UpdateKind kind) override {
+        started = kind;
+        return true;
+    }
+    bool on_update(const Update& update) override {
+        updates.push_back(update);
+        return true;
+    }
+    void on_connection(ConnectionState state) override { states.push_back(state); }
+    std::optional<UpdateKind> started;
+    std::vector<Update> updates;
+    std::vector<ConnectionState> states;
+};
+
+}  // namespace
+
+TEST_CASE("a sink gets updates stamped by the wall clock given, and the connection's state",
+          "[subscribe]") {
+    Rig rig;
+    rig.session.events.push_back(connection_event(SessionEvent::Kind::connection_lost));
+    rig.session.events.push_back(connection_event(SessionEvent::Kind::reconnected));
+    rig.session.add_message("channels/7/subscribe/fields/field2", "21");
+    auto plan = plan_for(1);
+    plan.kind = UpdateKind::field;
+    RecordingSink sink;
+    CHECK(run_subscribe(rig.session, plan, sink, rig.clock, rig.wall_clock, rig.diagnostics,
+                        rig.stop) == ExitCode::ok);
+    CHECK(sink.started == UpdateKind::field);
+    CHECK(sink.states == std::vector{ConnectionState::lost, ConnectionState::back});
+    REQUIRE(sink.updates.size() == 1);
+    const auto* field = std::get_if<FieldUpdate>(&sink.updates[0]);
+    REQUIRE(field != nullptr);
+    CHECK(field->value == "21");
+    CHECK(field->received_at == rig.wall_clock.at);
+    CHECK(rig.out.text_.empty());
 }

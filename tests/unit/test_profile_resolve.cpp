@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cctype>
 #include <map>
@@ -39,8 +40,7 @@ Settings resolve(const Profile* profile, const EnvLookup& env,
 }
 
 std::string source_of(const Settings& settings, std::string_view key) {
-    const auto it = settings.sources.find(key);
-    return it == settings.sources.end() ? std::string("default") : it->second;
+    return settings.source(find_setting(key)->id);
 }
 
 }  // namespace
@@ -208,7 +208,8 @@ TEST_CASE(
               "from 1 to 65535");
     }
     CHECK(settings.username == "before");
-    CHECK(settings.sources.empty());
+    CHECK(std::none_of(setting_table().begin(), setting_table().end(),
+                       [&](const SettingInfo& info) { return settings.explicitly_set(info.id); }));
 
     const Profile secret{"home", {{"password", "line\nbreak-secret"}}, {}};
     try {

@@ -1,5 +1,6 @@
 #pragma once
-// What a subscriber receives, already classified by topic.
+// What a subscriber receives, already classified by topic, and the interface of whatever
+// consumes it: the formatting sink of subscribe (format/formatting_sink.hpp) or a live view.
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -36,5 +37,18 @@ struct RawUpdate {
 using Update = std::variant<ChannelUpdate, FieldUpdate, RawUpdate>;
 
 enum class UpdateKind { channel, field, raw };
+
+enum class ConnectionState { lost, back };
+
+class UpdateSink {
+  public:
+    virtual ~UpdateSink() = default;
+    // Once, before the first update, with the kind of updates this run produces. Each call
+    // returns false when the consumer has gone (a closed pipe): the run ends there.
+    virtual bool on_start(UpdateKind kind) = 0;
+    virtual bool on_update(const Update& update) = 0;
+    // The connection dropped, or came back and the subscriptions were made again.
+    virtual void on_connection(ConnectionState state) = 0;
+};
 
 }  // namespace tsmqtt

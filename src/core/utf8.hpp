@@ -1,5 +1,5 @@
 #pragma once
-// Byte-level UTF-8 decoding shared by the escapers: they must agree on what is valid.
+// The one UTF-8 decoder: payload validation and the escapers must agree on what is valid.
 #include <cstddef>
 #include <string_view>
 
@@ -11,6 +11,6 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t pos);
 
 // Whole-text check built on the same decoder, so a payload judged UTF-8 here is written
 // unchanged by the escapers.
-bool is_utf8(std::string_view text);
+bool is_valid_utf8(std::string_view text);
 
 }  // namespace tsmqtt

@@ -1,4 +1,4 @@
-#include "format/utf8.hpp"
+#include "core/utf8.hpp"
 
 namespace tsmqtt {
 
@@ -41,7 +41,7 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) {
     return length;
 }
 
-bool is_utf8(std::string_view text) {
+bool is_valid_utf8(std::string_view text) {
     for (std::size_t i = 0; i < text.size();) {
         const std::size_t length = utf8_sequence_length(text, i);
         if (length == 0) return false;

@@ -1,0 +1,36 @@
+#include "cli/session_setup.hpp"
+
+#include "cli/dry_run.hpp"
+
+namespace tsmqtt::cli {
+
+Resolved resolve_connection(const ConnectionArgs& args, bool stdin_taken) {
+    auto resolved = resolve_settings(args, stdin_taken);
+    register_secrets(resolved.settings);
+    return resolved;
+}
+
+OpenedSession open_session(const Resolved& resolved, const ConnectionArgs& args,
+                           SessionOptions options, Output& out, Diagnostics& diagnostics,
+                           Connect connect) {
+    OpenedSession opened;
+    if (args.dry_run) {
+        for (const auto& line : describe_settings(resolved)) out.write(redact_output(line) + "\n");
+        opened.session = std::make_unique<DryRunSession>(out);
+        opened.dry_run = true;
+        return opened;
+    }
+    for (const auto& line : describe_settings(resolved)) diagnostics.note(1, line);
+    if (const auto warning = insecure_warning(resolved.settings); !warning.empty())
+        diagnostics.alarm(warning);
+    options.reconnect = !args.no_reconnect;
+    if (options.stop == nullptr) options.stop = &stop_signal();
+    opened.session = make_paho_session(resolved.settings, resolved.client_id, options);
+    if (connect == Connect::now) {
+        opened.session->connect();
+        diagnostics.note(1, "connected");
+    }
+    return opened;
+}
+
+}  // namespace tsmqtt::cli
