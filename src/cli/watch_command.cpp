@@ -8,8 +8,11 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -17,6 +20,7 @@
 #include "cli/commands.hpp"
 #include "cli/connection_options.hpp"
 #include "cli/io.hpp"
+#include "cli/subscription.hpp"
 #include "core/error.hpp"
 #include "core/subscribe.hpp"
 #include "paho/paho_session.hpp"
@@ -32,38 +36,8 @@ using watch::WatchModel;
 
 // However fast messages come, the screen is painted at most this often; with nothing
 // arriving, once a second (the header's "last 3s ago").
-constexpr auto kPaintInterval = 200ms;
+constexpr auto kPaintInterval = 333ms;
 constexpr auto kIdleInterval = 1000ms;
-
-struct SubscriptionArgs {
-    std::vector<std::string> channels;
-    std::vector<std::string> fields;
-    std::vector<std::string> topics;
-    int qos = 0;
-};
-
-SubscribePlan plan_subscription(const SubscriptionArgs& args, const Settings& settings) {
-    SubscribePlan plan;
-    plan.qos = args.qos;
-    if (!args.topics.empty()) {
-        plan.filters = args.topics;
-        plan.raw = true;
-        return plan;
-    }
-    std::vector<ChannelId> channels;
-    for (const auto& text : args.channels) channels.push_back(parse_channel_id(text));
-    if (channels.empty() && settings.channel) channels.push_back(*settings.channel);
-    if (channels.empty()) usage_error("no channel");
-    for (const auto channel : channels) {
-        if (args.fields.empty())
-            plan.filters.push_back(subscribe_topic(channel, settings.read_key));
-        for (const auto& field : args.fields)
-            plan.filters.push_back(subscribe_field_topic(
-                channel, field == "all" ? std::nullopt : std::optional(parse_field_number(field)),
-                settings.read_key));
-    }
-    return plan;
-}
 
 struct WatchArgs {
     ConnectionArgs connection;
@@ -164,14 +138,20 @@ bool want_color(const std::string& mode) {
     return no_color == nullptr || *no_color == '\0';
 }
 
-std::string watching(const WatchArgs& args, const SubscribePlan& plan) {
-    if (plan.raw) return fmt::format("topics {}", fmt::join(args.subscription.topics, " "));
-    std::vector<std::string> channels;
-    for (const auto& filter : plan.filters) {
-        const auto id = filter.substr(9, filter.find('/', 9) - 9);  // channels/ID/subscribe...
+// What the header names: the topic filters, or the channels (plan_subscription has checked
+// them).
+std::string watching(const SubscriptionArgs& args, const SubscribePlan& plan,
+                     const Settings& settings, std::size_t& channel_count) {
+    channel_count = 0;
+    if (plan.raw) return fmt::format("topics {}", fmt::join(args.topics, " "));
+    std::vector<std::uint64_t> channels;
+    for (const auto& text : args.channels) {
+        const auto id = parse_channel_id(text).value;
         if (std::find(channels.begin(), channels.end(), id) == channels.end())
             channels.push_back(id);
     }
+    if (channels.empty() && settings.channel) channels.push_back(settings.channel->value);
+    channel_count = channels.size();
     return fmt::format("channel{} {}", channels.size() > 1 ? "s" : "", fmt::join(channels, " "));
 }
 
@@ -237,16 +217,20 @@ int run_watch_command(WatchArgs& args) {
     register_secrets(resolved.settings);
     auto plan = plan_subscription(args.subscription, resolved.settings);
     const auto span = watch::parse_span(args.span);
-    const bool several_channels = !plan.raw && watching(args, plan).starts_with("channels");
-    SharedModel shared(WatchModel(span, resolved.settings.labels, several_channels));
+    std::size_t channel_count = 0;
+    const auto named = watching(args.subscription, plan, resolved.settings, channel_count);
+    SharedModel shared(WatchModel(span, resolved.settings.labels, channel_count > 1));
     if (!args.history.empty()) {
-        const auto text = read_file(args.history, "--history");
-        shared.with([&](WatchModel& model) { return watch::load_history(text, model); });
+        std::ifstream in(args.history);
+        if (!in)
+            fail(ExitCode::config,
+                 fmt::format("cannot read --history '{}': {}", args.history, std::strerror(errno)));
+        shared.with([&](WatchModel& model) { return watch::load_history(in, model); });
     }
     watch::ViewState view;
     const auto endpoint = resolved.settings.endpoint();
     view.broker = fmt::format("{}:{}", endpoint.host, endpoint.port);
-    view.watching = watching(args, plan);
+    view.watching = named;
     view.span = span;
 
     // Paho's threads start at the connect: they must not take the resizes.

@@ -127,9 +127,12 @@ int Terminal::rows() const {
 void Terminal::paint(const watch::Grid& grid) {
     const int rows = std::min(grid.rows(), LINES);
     const int cols = std::min(grid.cols(), COLS);
+    const bool same_size =
+        painted_ && painted_->cols() == grid.cols() && painted_->rows() == grid.rows();
     for (int row = 0; row < rows; ++row) {
         for (int col = 0; col < cols; ++col) {
             const auto& cell = grid.at(col, row);
+            if (same_size && painted_->at(col, row) == cell) continue;
             attr_t attr = A_NORMAL;
             if (cell.attr & watch::kBold) attr |= A_BOLD;
             if (cell.attr & watch::kReverse) attr |= A_REVERSE;
@@ -154,6 +157,7 @@ void Terminal::paint(const watch::Grid& grid) {
     }
     wnoutrefresh(stdscr);
     doupdate();
+    painted_ = grid;
 }
 
 std::vector<Input> Terminal::wait(std::chrono::milliseconds timeout, int wake_fd,
@@ -171,6 +175,7 @@ std::vector<Input> Terminal::wait(std::chrono::milliseconds timeout, int wake_fd
             // What the terminal shows after a resize is its own guess (reflowed, cropped):
             // the next paint redraws every cell rather than only those curses thinks changed.
             clearok(curscr, TRUE);
+            painted_.reset();
             inputs.push_back({Input::Kind::resize, watch::Key::other});
         } else {
             inputs.push_back({Input::Kind::key, key_for(code)});

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "watch/grid.hpp"
@@ -38,6 +39,7 @@ class Terminal {
   private:
     struct Screen;
     std::unique_ptr<Screen> screen_;
+    std::optional<watch::Grid> painted_;  // what the terminal shows: only changes are sent
     bool unicode_ = false;
     bool color_ = false;
 };

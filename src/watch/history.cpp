@@ -22,25 +22,25 @@ constexpr std::string_view kFieldHeader = "received_at,channel_id,field,value";
 constexpr std::size_t kFeedColumns = 15;
 constexpr std::size_t kFieldColumns = 4;
 
-// Splits CSV text into records: a line break inside quotes belongs to the record.
-std::vector<std::pair<std::size_t, std::string_view>> records(std::string_view text) {
-    std::vector<std::pair<std::size_t, std::string_view>> out;
-    std::size_t line = 1;
-    std::size_t start = 0;
-    std::size_t start_line = 1;
+// The next non-empty CSV record of `in`: a line break inside quotes belongs to the record.
+// `lines` counts the lines read; `first` is set to the record's first line.
+bool next_record(std::istream& in, std::string& record, std::size_t& lines, std::size_t& first) {
+    record.clear();
+    std::string part;
     bool quoted = false;
-    for (std::size_t i = 0; i <= text.size(); ++i) {
-        if (i < text.size() && text[i] == '"') quoted = !quoted;
-        if (i == text.size() || (text[i] == '\n' && !quoted)) {
-            auto record = text.substr(start, i - start);
-            if (!record.empty() && record.back() == '\r') record.remove_suffix(1);
-            if (!record.empty()) out.emplace_back(start_line, record);
-            start = i + 1;
-            start_line = line + 1;
+    while (std::getline(in, part)) {
+        ++lines;
+        if (!part.empty() && part.back() == '\r') part.pop_back();
+        if (quoted) {
+            record += '\n';
+        } else {
+            first = lines;
         }
-        if (i < text.size() && text[i] == '\n') ++line;
+        record += part;
+        if (std::count(part.begin(), part.end(), '"') % 2 == 1) quoted = !quoted;
+        if (!quoted && !record.empty()) return true;
     }
-    return out;
+    return !record.empty();  // an unterminated quote, which split_csv names
 }
 
 std::optional<std::uint64_t> channel_of(const std::string& text) {
@@ -71,12 +71,13 @@ Update feed_row(const std::vector<std::string>& cells, TimePoint when) {
 
 }  // namespace
 
-std::size_t load_history(std::string_view csv, WatchModel& model) {
-    const auto rows = records(csv);
-    if (rows.empty()) usage_error("--history: the file is empty");
-    const auto header = rows.front().second;
-    const bool feed = header == kFeedHeader;
-    if (!feed && header != kFieldHeader) {
+std::size_t load_history(std::istream& in, WatchModel& model) {
+    std::string record;
+    std::size_t lines = 0;
+    std::size_t line = 0;
+    if (!next_record(in, record, lines, line)) usage_error("--history: the file is empty");
+    const bool feed = record == kFeedHeader;
+    if (!feed && record != kFieldHeader) {
         usage_error(fmt::format(
             "--history: line 1 is not the header row of subscribe --format csv: expected '{}' "
             "or '{}'",
@@ -84,8 +85,7 @@ std::size_t load_history(std::string_view csv, WatchModel& model) {
     }
     const std::size_t width = feed ? kFeedColumns : kFieldColumns;
     std::size_t loaded = 0;
-    for (std::size_t i = 1; i < rows.size(); ++i) {
-        const auto [line, record] = rows[i];
+    while (next_record(in, record, lines, line)) {
         const auto fail_at = [&](std::string_view why) {
             usage_error(fmt::format("--history: line {}: {}", line, why));
         };

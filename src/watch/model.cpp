@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <iterator>
 
 namespace tsmqtt::watch {
 
@@ -93,9 +94,7 @@ void WatchModel::add(const Update& update, TimePoint now) {
     if (const auto* entry = std::get_if<ChannelUpdate>(&update)) {
         add_entry(*entry, now);
     } else if (const auto* field = std::get_if<FieldUpdate>(&update)) {
-        store_.add(fmt::format("{}/{}", field->channel_id, field->field),
-                   field_label(field->channel_id, field->field),
-                   channel_order(field->channel_id) * 10 + field->field, now, field->value);
+        add_field(field->channel_id, field->field, now, field->value);
     } else if (const auto* raw = std::get_if<RawUpdate>(&update)) {
         store_.add(raw->topic, raw->topic, raw_topics_++, now, raw->payload);
     }
@@ -108,18 +107,26 @@ void WatchModel::add_entry(const ChannelUpdate& update, TimePoint now) {
     if (entry.created_at) {
         if (const auto stamped = parse_time(*entry.created_at)) when = *stamped;
     }
-    const long order = channel_order(channel) * 10;
     for (int field = 1; field <= 8; ++field) {
         const auto& value = entry.fields[static_cast<std::size_t>(field - 1)];
-        if (!value) continue;
-        store_.add(fmt::format("{}/{}", channel, field), field_label(channel, field), order + field,
-                   when, *value);
+        if (value) add_field(channel, field, when, *value);
     }
     if (entry.status) status_ = *entry.status;
     if (entry.latitude || entry.longitude || entry.elevation) {
         location_ = Location{entry.latitude.value_or(""), entry.longitude.value_or(""),
                              entry.elevation.value_or("")};
     }
+}
+
+// Called for every value of every entry: the key is built without a heap allocation, the label
+// only for a new series.
+void WatchModel::add_field(std::uint64_t channel, int field, TimePoint when,
+                           std::string_view value) {
+    fmt::memory_buffer buffer;
+    fmt::format_to(std::back_inserter(buffer), "{}/{}", channel, field);
+    const std::string_view key(buffer.data(), buffer.size());
+    const auto label = store_.has(key) ? std::string() : field_label(channel, field);
+    store_.add(key, label, channel_order(channel) * 10 + field, when, value);
 }
 
 std::string WatchModel::field_label(std::uint64_t channel, int field) const {

@@ -53,6 +53,7 @@ class WatchModel {
   private:
     void add(const Update& update, TimePoint now);
     void add_entry(const ChannelUpdate& update, TimePoint now);
+    void add_field(std::uint64_t channel, int field, TimePoint when, std::string_view value);
     std::string field_label(std::uint64_t channel, int field) const;
     long channel_order(std::uint64_t channel);
 

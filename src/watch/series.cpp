@@ -119,7 +119,12 @@ Stats Series::stats(TimePoint from, TimePoint to) const {
     return stats;
 }
 
-bool SeriesStore::add(const std::string& key, const std::string& label, long order, TimePoint when,
+bool SeriesStore::has(std::string_view key) const {
+    return std::any_of(series_.begin(), series_.end(),
+                       [&](const Series& series) { return series.key() == key; });
+}
+
+bool SeriesStore::add(std::string_view key, std::string_view label, long order, TimePoint when,
                       std::string_view value) {
     auto it = std::find_if(series_.begin(), series_.end(),
                            [&](const Series& series) { return series.key() == key; });
@@ -131,7 +136,7 @@ bool SeriesStore::add(const std::string& key, const std::string& label, long ord
         const auto position = std::upper_bound(order_.begin(), order_.end(), order);
         const auto index = position - order_.begin();
         order_.insert(position, order);
-        it = series_.insert(series_.begin() + index, Series(key, label));
+        it = series_.insert(series_.begin() + index, Series(std::string(key), std::string(label)));
     }
     it->add(when, value, resolution());
     return true;

@@ -85,8 +85,9 @@ class SeriesStore {
 
     // Adds a value to the series `key` (created with `label` when new, placed by `order`:
     // smaller first, ties by arrival). False when the series limit turned it away.
-    bool add(const std::string& key, const std::string& label, long order, TimePoint when,
+    bool add(std::string_view key, std::string_view label, long order, TimePoint when,
              std::string_view value);
+    bool has(std::string_view key) const;
 
     const std::vector<Series>& series() const { return series_; }
     std::size_t ignored_values() const { return ignored_values_; }

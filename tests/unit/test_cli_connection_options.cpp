@@ -122,6 +122,7 @@ TEST_CASE("every connection option goes through the table to its setting and the
         ++options;
         CHECK_FALSE(info.help.empty());
         CLI::App app;
+        app.set_help_flag("--help");  // -h is the host, as run.cpp sets it up
         cli::ConnectionArgs args;
         cli::add_connection_options(app, args);
         const std::string long_name = "--" + std::string(info.key);

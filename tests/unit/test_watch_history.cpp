@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <sstream>
 
 #include "core/error.hpp"
 #include "watch/history.hpp"
@@ -6,9 +7,18 @@
 using namespace tsmqtt;
 using namespace tsmqtt::watch;
 
+namespace {
+
+std::size_t load(std::string_view csv, WatchModel& model) {
+    std::istringstream in{std::string(csv)};
+    return load_history(in, model);
+}
+
+}  // namespace
+
 TEST_CASE("history loads channel-feed CSV as subscribe writes it", "[watch][history]") {
     WatchModel model(Span(3600), {}, false);
-    const auto loaded = load_history(
+    const auto loaded = load(
         "created_at,channel_id,entry_id,field1,field2,field3,field4,field5,field6,field7,field8,"
         "latitude,longitude,elevation,status\n"
         "2026-12-02T11:00:00Z,7,1,20,,,,,,,,,,,\n"
@@ -25,10 +35,10 @@ TEST_CASE("history loads channel-feed CSV as subscribe writes it", "[watch][hist
 
 TEST_CASE("history loads field rows", "[watch][history]") {
     WatchModel model(Span(3600), {}, false);
-    CHECK(load_history("received_at,channel_id,field,value\r\n"
-                       "2026-12-02T11:00:00Z,7,3,1.5\r\n"
-                       "2026-12-02T11:01:00Z,7,3,2.5\r\n",
-                       model) == 2);
+    CHECK(load("received_at,channel_id,field,value\r\n"
+               "2026-12-02T11:00:00Z,7,3,1.5\r\n"
+               "2026-12-02T11:01:00Z,7,3,2.5\r\n",
+               model) == 2);
     REQUIRE(model.store().series().size() == 1);
     CHECK(model.store().series()[0].label() == "field3");
 }
@@ -37,7 +47,7 @@ TEST_CASE("history names the line of a file that is not subscribe's CSV", "[watc
     WatchModel model(Span(3600), {}, false);
     const auto message = [&](std::string_view csv) {
         try {
-            load_history(csv, model);
+            load(csv, model);
         } catch (const Error& e) {
             CHECK(e.code() == ExitCode::usage);
             return std::string(e.what());

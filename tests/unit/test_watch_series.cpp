@@ -152,9 +152,9 @@ TEST_CASE("the model places entries by created_at, else by arrival, and keeps st
     REQUIRE(model.location());
     CHECK(model.location()->latitude == "40.5");
     model.on_connection_lost();
-    CHECK(model.connection() == ConnectionState::lost);
+    CHECK(model.connection() == watch::ConnectionState::lost);
     model.on_reconnected();
-    CHECK(model.connection() == ConnectionState::reconnected);
+    CHECK(model.connection() == watch::ConnectionState::reconnected);
     model.on_note("skipped: not JSON");
     CHECK(model.last_note() == "skipped: not JSON");
 }

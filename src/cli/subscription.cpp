@@ -1,0 +1,78 @@
+#include "cli/subscription.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <optional>
+
+#include "core/error.hpp"
+
+namespace tsmqtt::cli {
+namespace {
+
+// MQTT 3.1.1, 4.7.1: a wildcard fills a whole level, and # only the last one. A broker answers
+// a bad filter by closing the connection, which would say nothing about the filter.
+void check_topic_filter(std::string_view filter) {
+    const auto bad = [&](std::string_view why) {
+        usage_error(fmt::format("invalid --topic '{}': {}", filter, why));
+    };
+    if (filter.empty()) bad("a topic filter is not empty");
+    if (filter.find('\0') != std::string_view::npos) bad("a topic filter holds no NUL character");
+    std::size_t start = 0;
+    for (;;) {
+        const auto end = std::min(filter.find('/', start), filter.size());
+        const auto level = filter.substr(start, end - start);
+        if (level.find_first_of("+#") != std::string_view::npos && level.size() > 1) {
+            bad("+ and # stand alone in their level, as in a/+/c or a/#");
+        }
+        if (level == "#" && end != filter.size()) bad("# is the last level, as in a/#");
+        if (end == filter.size()) return;
+        start = end + 1;
+    }
+}
+
+}  // namespace
+
+SubscribePlan plan_subscription(const SubscriptionArgs& args, const Settings& settings) {
+    SubscribePlan plan;
+    plan.qos = args.qos;
+    if (!args.topics.empty()) {
+        if (!args.channels.empty() || !args.fields.empty())
+            usage_error("--topic excludes -c and --field");
+        for (const auto& topic : args.topics) check_topic_filter(topic);
+        plan.filters = args.topics;
+        plan.raw = true;
+        plan.kind = UpdateKind::raw;
+        return plan;
+    }
+    if (args.qos != 0)
+        usage_error(fmt::format(
+            "--qos {}: ThingSpeak delivers QoS 0 only; use --topic for raw MQTT", args.qos));
+    // Repeats and fields that "all" already covers are dropped: overlapping subscriptions
+    // would make the broker deliver (and tsmqtt print) one update twice.
+    std::vector<ChannelId> channels;
+    for (const auto& text : args.channels) {
+        const auto channel = parse_channel_id(text);
+        if (std::find(channels.begin(), channels.end(), channel) == channels.end())
+            channels.push_back(channel);
+    }
+    if (channels.empty() && settings.channel) channels.push_back(*settings.channel);
+    if (channels.empty())
+        usage_error("no channel: give -c CHANNEL (or a profile with a channel), or --topic FILTER");
+    std::vector<std::optional<FieldNumber>> fields;  // nullopt: all
+    for (const auto& text : args.fields) {
+        const auto field = text == "all" ? std::nullopt : std::optional(parse_field_number(text));
+        if (std::find(fields.begin(), fields.end(), field) == fields.end()) fields.push_back(field);
+    }
+    if (std::find(fields.begin(), fields.end(), std::nullopt) != fields.end())
+        fields = {std::nullopt};
+    for (const auto channel : channels) {
+        if (fields.empty()) plan.filters.push_back(subscribe_topic(channel, settings.read_key));
+        for (const auto& field : fields)
+            plan.filters.push_back(subscribe_field_topic(channel, field, settings.read_key));
+    }
+    plan.kind = args.fields.empty() ? UpdateKind::channel : UpdateKind::field;
+    return plan;
+}
+
+}  // namespace tsmqtt::cli
