@@ -63,7 +63,7 @@ contexts=(
 help_options() {
     local help
     help="$(timeout 10 "$tsmqtt" "$@" --help)" || { problem "tsmqtt $* --help failed"; return 0; }
-    sed -nE 's/^ +(-[A-Za-z0-9],)?(--[a-z0-9][a-z0-9-]*)( .*)?$/\1\2/p' <<<"$help" | tr ',' '\n' | sed '/^$/d' | sort -u
+    sed -nE 's/^ +((-[A-Za-z0-9],)*)(--[a-z0-9][a-z0-9-]*)( .*)?$/\1\3/p' <<<"$help" | tr ',' '\n' | sed '/^$/d' | sort -u
 }
 
 # Subcommand names and aliases of `tsmqtt WORDS... --help`, one per line, sorted.
@@ -247,8 +247,8 @@ for shell in bash zsh fish; do
     expect_exactly "$shell" "tsmqtt publish --tra" --transport
     expect_exactly "$shell" "tsmqtt subscribe --no-h" --no-header
     expect_exactly "$shell" "tsmqtt publish --stdin" --stdin --stdin-whole
-    expect_exactly "$shell" "tsmqtt subscribe --format " text csv json
-    expect_exactly "$shell" "tsmqtt sub -F " text csv json
+    expect_exactly "$shell" "tsmqtt subscribe --format " text csv json payload
+    expect_exactly "$shell" "tsmqtt sub -F " text csv json payload
     expect_exactly "$shell" "tsmqtt publish --transport " tcp tls ws wss
     expect_exactly "$shell" "tsmqtt profile add x -T " tcp tls ws wss
     expect_exactly "$shell" "tsmqtt subscribe --mqtt-version " 3.1.1 5

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include "core/iso8601.hpp"
-#include "core/iso8601.hpp"
 #include "core/payload.hpp"
 #include "core/thingspeak.hpp"
 

@@ -4,10 +4,10 @@
 #include <string>
 #include <variant>
 
+#include "core/utf8.hpp"
 #include "format/append.hpp"
 #include "format/base64.hpp"
 #include "format/formatters.hpp"
-#include "core/utf8.hpp"
 
 namespace tsmqtt {
 

@@ -1,6 +1,6 @@
+#include "core/utf8.hpp"
 #include "format/append.hpp"
 #include "format/formatter.hpp"
-#include "core/utf8.hpp"
 
 namespace tsmqtt {
 

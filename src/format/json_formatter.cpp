@@ -2,11 +2,11 @@
 #include <variant>
 
 #include "core/feed_entry.hpp"
+#include "core/utf8.hpp"
 #include "format/append.hpp"
 #include "format/base64.hpp"
 #include "format/formatters.hpp"
 #include "format/json_text.hpp"
-#include "core/utf8.hpp"
 
 namespace tsmqtt {
 

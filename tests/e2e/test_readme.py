@@ -11,6 +11,7 @@ here. The one mapping is where ThingSpeak and the user's machine are stood in fo
 | `crontab -e`                        | not run (it opens an editor); the cron line after it is run as cron runs it: its command, after the five time fields, by /bin/sh with HOME and a plain PATH |
 | vcgencmd, read_temp, read_humidity, sensor-tool, logger | PATH shims that print a reading (logger records its message in ~/logger.log) |
 | `while sleep 15`                    | a `sleep` shim that returns at once the first time and fails after, ending the loop after one reading |
+| `watch ... --history readings.csv`  | run in a tmux terminal of the test's own, in HOME, where the test first writes readings.csv as the CSV recipe below would (a header and one past entry); fed entries until the latest value shows, then `q` |
 | commands that run until stopped     | started, fed entries through the relay until their output shows, then SIGINT |
 | `mqtt://localhost` (port 1883)      | a mosquitto allowing anonymous clients on 127.0.0.1:1883 inside a network namespace of the test's own (unshare), where that port is always free; the commands run in it with nsenter |
 
@@ -26,7 +27,8 @@ from pathlib import Path
 import pytest
 
 from harness import ADMIN, MOSQUITTO, TSMQTT, Process, clean_env, start_relay, wait_for
-from subscribe_support import publish_entry
+from subscribe_support import CSV_CHANNEL_HEADER, publish_entry
+from tmux_screen import TmuxScreen
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 CHANNEL = 1587079
@@ -116,9 +118,13 @@ def stop(proc, code=130):
 def feed_until(broker, proc, seen, what, **values):
     """Entries through the relay, one every half second, until the running command shows one."""
     deadline = time.monotonic() + 30
+    sent = 0
     while not seen():
         assert proc.proc.poll() is None, f"{what} ended early: {proc.stderr}"
         assert time.monotonic() < deadline, f"no output from {what}: {proc.out} {proc.stderr}"
+        if "created_at" in values:  # the relay, as ThingSpeak, keeps one entry per stamp
+            values["created_at"] = values["created_at"][:-3] + f"{31 + sent % 29:02d}Z"
+        sent += 1
         publish_entry(broker, CHANNEL, "&".join(f"{k}={v}" for k, v in values.items()))
         try:
             wait_for(seen, timeout=0.5, what=what)
@@ -215,7 +221,8 @@ def cron_line(readme, command):
     assert result.returncode == 0 and result.stderr == b"", result.stderr
     assert not (readme.home / "logger.log").exists(), (readme.home / "logger.log").read_text()
     assert watcher.wait_exit() == 0, watcher.stderr
-    assert watcher.out[0] == "field1=48.3"
+    # Through the outbox, an entry carries the time it was read.
+    assert re.fullmatch(r"field1=48\.3&created_at=20\d\d-[^&]+Z", watcher.out[0]), watcher.out
 
 
 def tail_until_stopped(check_output, lines=1, **values):
@@ -231,7 +238,7 @@ def tail_until_stopped(check_output, lines=1, **values):
 
 def matches_readme_example(command, lines):
     example = next(c for _, c in readme_commands_with_comments() if c.startswith("# 2021-"))
-    pattern = re.escape(example[2:]).replace("797", r"\d+")
+    pattern = re.escape(example[2:]).replace("797", r"\d+").replace("05:35:31Z", r"05:35:\d\dZ")
     assert re.fullmatch(pattern, lines[0]), (example, lines)
 
 
@@ -267,6 +274,27 @@ def csv_count_into_file(readme, command):
         proc.kill()
 
 
+def watch_recipe(readme, command):
+    (readme.home / "readings.csv").write_text(
+        CSV_CHANNEL_HEADER + "\n2021-12-11T05:35:31Z,1587079,796,19.5,47,,,,,,,,,,\n")
+    screen = TmuxScreen(readme.env())
+    try:
+        screen.type(f"cd {readme.home} && {command}; echo \"exited $?\"")
+        screen.wait(lambda text: "Temperature" in text and "Humidity" in text, what="the labelled panels")
+        deadline = time.monotonic() + 30
+        while "23.25" not in screen.text():
+            assert time.monotonic() < deadline, screen.text()
+            publish_entry(readme.broker, CHANNEL, "field1=23.25&field2=41")
+            try:
+                screen.wait_text("23.25", timeout=1)
+            except AssertionError:
+                pass
+        screen.keys("q")
+        screen.wait_text("exited 0")
+    finally:
+        screen.close()
+
+
 def raw_recipe(readme, command):
     if " publish " in command:
         result = subprocess.run([*readme.enter, "bash", "-c", command], capture_output=True, env=readme.env(),
@@ -290,7 +318,7 @@ KNOWN = {
     "tsmqtt subscribe                                        # tail the channel":
         tail_until_stopped(lambda command, lines: lines[0].endswith("  field1=7"), field1="7"),
     "tsmqtt profile import sensor ~/mqtt_secrets.h -c 1587079": profile_import,
-    "*/5 * * * * tsmqtt -q publish --profile sensor field1=\"$(vcgencmd measure_temp | tr -dc 0-9.)\" "
+    "*/5 * * * * tsmqtt -q publish --outbox --profile sensor field1=\"$(vcgencmd measure_temp | tr -dc 0-9.)\" "
     "|| logger \"tsmqtt exit $?\"": cron_line,
     "while sleep 15; do echo \"$(read_temp),$(read_humidity)\"; done | tsmqtt publish --stdin --interval 15":
         publish("field1=21.5&field2=40", stamped=True),
@@ -298,6 +326,7 @@ KNOWN = {
         publish("field1=22.5&status=ok", stamped=True),
     "tsmqtt subscribe -c 1587079 --label 1=Temperature --label 2=Humidity":
         tail_until_stopped(matches_readme_example, field1="21.5", field2="40", created_at="2021-12-11T05:35:31Z"),
+    "tsmqtt watch -c 1587079 --label 1=Temperature --label 2=Humidity --history readings.csv": watch_recipe,
     "tsmqtt subscribe -c 1587079 --format json | jq --unbuffered -r '.field1'":
         tail_until_stopped(lambda command, lines: lines[0] == "21.5", field1="21.5"),
     "tsmqtt subscribe -c 1587079 --format csv --count 100 > readings.csv": csv_count_into_file,
