@@ -27,14 +27,14 @@ char32_t decode(std::string_view text, std::size_t& i) {
         ++i;
         return 0xFFFD;
     }
-    char32_t c = length == 1 ? lead : lead & (0x7F >> length);
+    char32_t c = length == 1 ? lead : static_cast<char32_t>(lead & (0x7F >> length));
     for (int k = 1; k < length; ++k) {
         const unsigned char next = byte(i + static_cast<std::size_t>(k));
         if ((next & 0xC0) != 0x80) {
             ++i;
             return 0xFFFD;
         }
-        c = (c << 6) | (next & 0x3F);
+        c = (c << 6) | static_cast<char32_t>(next & 0x3F);
     }
     i += static_cast<std::size_t>(length);
     return c;
