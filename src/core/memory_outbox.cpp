@@ -56,7 +56,8 @@ void MemoryOutbox::set_last_sent(std::uint64_t channel, WallClock::time_point wh
 OutboxStatus MemoryOutbox::status() {
     OutboxStatus status;
     status.waiting = waiting_.size();
-    for (const auto& [id, message] : waiting_) {
+    for (const auto& entry : waiting_) {
+        const auto& message = entry.second;  // clang 14 cannot capture a structured binding
         auto row = std::find_if(
             status.per_destination.begin(), status.per_destination.end(), [&](const auto& r) {
                 return r.destination == message.destination && r.channel == message.channel;
