@@ -87,7 +87,7 @@ got="$(timeout 10 bash --norc --noprofile -c '
     COMP_WORDS=(tsmqtt subscribe --format "") COMP_CWORD=3
     _tsmqtt tsmqtt "" --format
     printf "%s\n" "${COMPREPLY[@]}"' | sort | tr '\n' ' ')" || true
-[[ "$got" == "csv json text " ]] || problem "installed bash completion offers [$got] for 'tsmqtt subscribe --format '"
+[[ "$got" == "csv json payload text " ]] || problem "installed bash completion offers [$got] for 'tsmqtt subscribe --format '"
 
 # zsh and fish find theirs in their vendor folders.
 got="$(timeout 10 zsh -f -c 'autoload -Uz compinit; compinit -u -D; print -r -- $_comps[tsmqtt]')" || true
@@ -98,7 +98,7 @@ scratch="$(mktemp -d)"
 got="$(HOME="$scratch" XDG_CONFIG_HOME="$scratch" XDG_DATA_HOME="$scratch" timeout 10 \
     fish -c 'complete -C "tsmqtt subscribe --format "' | cut -f1 | sort | tr '\n' ' ')" || true
 rm -rf "$scratch"
-[[ "$got" == "csv json text " ]] || problem "installed fish completion offers [$got] for 'tsmqtt subscribe --format '"
+[[ "$got" == "csv json payload text " ]] || problem "installed fish completion offers [$got] for 'tsmqtt subscribe --format '"
 
 ((failures == 0)) || exit 1
 say "package: $(basename "$deb") builds, passes lintian, installs and works"
