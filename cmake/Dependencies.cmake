@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Every dependency comes from a Debian 12 package; a missing one names the package to install.
 function(tsmqtt_require package debian_package)
   find_package(${package} ${ARGN} QUIET)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Manual pages and shell completions.
 #
 # Included from the top CMakeLists.txt: builds man/*.scd into ${CMAKE_BINARY_DIR}/man/*.1

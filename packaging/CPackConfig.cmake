@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Debian package, built by ./scripts/check.d/package.sh:
 #   cmake -S . -B build-deb -DCMAKE_BUILD_TYPE=Release -DTSMQTT_BUILD_TESTS=OFF -DCMAKE_INSTALL_PREFIX=/usr
 #   cmake --build build-deb && (cd build-deb && cpack -G DEB)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The demo: a throwaway mosquitto (TLS, password, ThingSpeak-like ACL) and the ThingSpeak
 relay on free loopback ports; a profile; entries published; the channel tailed three ways."""
 import os

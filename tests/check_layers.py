@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Fails when an #include crosses the rules table of ARCHITECTURE.md.
 
 Each table row whose first cell names a folder or file (`src/core/`, `src/main.cpp`) says in its

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Smoke test of the benchmark, so that it never rots: bench/run --quick runs every case with a
 # few messages against tsmqtt and mosquitto's own clients and checks that every message
 # arrived; it asserts no timing (the full run, by hand, is bench/RESULTS.md).

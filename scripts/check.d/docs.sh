@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Keeps the manual page and the shell completions in step with the CLI itself:
 #  1. every option (and subcommand) of `tsmqtt [COMMAND] --help` appears in each completion
 #     file and in the man page;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The C++ sources follow the checked-in .clang-format (Debian 12's clang-format 14): a file out
 # of format fails the check and is named, with `clang-format -i FILE` as the fix.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the libFuzzer targets of tests/fuzz with clang (ASan + UBSan), replays the
 # reproducers in tests/fuzz/regressions/<target>/, then fuzzes each target for FUZZ_SECONDS
 # (default 30) on a temporary copy of its seed corpus, FUZZ_JOBS (default: all CPUs) at a

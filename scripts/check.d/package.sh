@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The Debian package: builds it from a Release tree without tests ($ROOT/build-deb), holds it
 # to lintian (no errors), installs it, tries the installed program, man page and completions,
 # and removes it again, also when a step fails. Run by ./scripts/check.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Every reference a tracked file makes to a document is one a clone can follow: no file outside
 # docs/ may name the reference notes the project was started from, which live outside the
 # repository (the command-line contract, the platform notes, the ThingSpeak notes). Their

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // One entry per subcommand: given its CLI11 subcommand, it registers the options and returns
 // what runs it. run.cpp holds the table of names, aliases and summaries.

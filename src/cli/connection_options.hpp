@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The connection options shared by publish and subscribe, and how the final settings are
 // resolved: command line > environment > profile > built-in default.

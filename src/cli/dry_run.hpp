@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // --dry-run: a Session that prints what would be sent and connects to nothing.
 #include <string>

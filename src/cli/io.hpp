@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The process's real I/O behind the core's interfaces: stderr diagnostics, stdin lines,
 // stdout writes, the steady clock, signals and the password prompt.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `tsmqtt outbox status|list|clear`: what waits in the outbox, and dropping it.
 #include <fmt/format.h>
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "cli/outbox_options.hpp"
 
 #include "outbox/sqlite_outbox.hpp"

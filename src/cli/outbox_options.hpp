@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The options that name and bound the outbox, shared by `publish --outbox` and every
 // `outbox` command, and opening the store they name.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The set-up every command that talks to a broker shares: resolve the settings (profile <
 // environment < command line), register the secrets, then either describe the connection

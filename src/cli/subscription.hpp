@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The topics that subscribe and watch subscribe to, from -c, --field and --topic: one place, so
 // both commands see a channel the same way.

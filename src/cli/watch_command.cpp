@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tsmqtt watch: the subscribe loop on a thread of its own, feeding a model that the screen
 // shows; the main thread waits for keys, resizes and updates and paints at most a few times a
 // second.

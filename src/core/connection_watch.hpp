@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What to tell the user when the connection drops or comes back. A connection that keeps
 // dropping right after each reconnect is the mark of a client-ID takeover: two clients with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Where to connect: transport, host, port and (WebSocket) path, and the URI Paho wants.
 #include <cstdint>

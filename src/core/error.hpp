@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Errors are one exception type carrying the exit status of docs/cli-contract.md; cli::run catches
 // it once.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The hand-over of session events from the MQTT library's receiving thread to the one thread
 // that writes them out. Messages are bounded: when the writer falls behind (a paused pipe, a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A channel-feed update as delivered to subscribers, in every form seen in the wild:
 // values as strings, numbers or null, and keys missing altogether (docs/thingspeak.md).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A strict, allocation-light reader for the shape nearly every channel-feed message has: one
 // JSON object whose values are strings, numbers, true, false or null, in ASCII, with no \u

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // One line of `publish -c ID --stdin`: CSV mapped by --columns, name=value&..., or a JSON object.
 #include <optional>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // ISO 8601 UTC with seconds (2021-12-11T05:35:31Z): received_at in every output format, and the
 // created_at that a stamped publish adds.

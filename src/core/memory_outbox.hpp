@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The outbox of a publish without --outbox: the same queue in memory, for this process alone.
 // It is also the fake the unit tests use for the SQLite store.

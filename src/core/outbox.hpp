@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The outbox: a durable queue of accepted messages, kept until the broker has them. The core
 // sees only this interface; the SQLite store implements it (src/outbox/), unit tests use a

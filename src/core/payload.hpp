@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The channel-feed entry a user publishes: validation and the form-encoded payload.
 #include <array>

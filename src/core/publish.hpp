@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The publish loop: messages move from the input to the outbox (the queue of accepted
 // messages: in memory, or on disk with --outbox) and from there to the session, paced, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What a diagnostic quotes of the input or of the network is bounded: a megabyte of payload
 // must not become a megabyte of stderr.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Secrets never reach an output: every text shown to the user that may hold one (a topic
 // with a write key, a URL) goes through redact().

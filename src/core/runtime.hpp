@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What the core needs from the outside world, as interfaces: clocks, a source of input lines,
 // a place for output and one for diagnostics, the environment; and the signal that asks the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The broker connection as the core sees it. PahoSession implements it over Paho; unit tests
 // use a fake. Every method may throw Error carrying the exit status of docs/cli-contract.md.

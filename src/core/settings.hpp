@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Connection settings and where each came from. Every setting is one row of one table
 // (setting_table()): its key, the long option name without dashes ("client-id"), which also

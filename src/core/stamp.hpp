@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // created_at for ThingSpeak entries that wait (a stream, the outbox): the time the line was
 // read, so the channel records when a reading was measured, not when it arrived; a copy sent

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The subscribe loop: classify each message, hand it to a sink at once, stay connected.
 #include <atomic>

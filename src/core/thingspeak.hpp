@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // ThingSpeak's vocabulary: channel IDs, field numbers, the feed parameters and their topics.
 #include <array>

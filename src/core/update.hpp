@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What a subscriber receives, already classified by topic, and the interface of whatever
 // consumes it: the formatting sink of subscribe (format/formatting_sink.hpp) or a live view.

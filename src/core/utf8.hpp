@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The one UTF-8 decoder: payload validation and the escapers must agree on what is valid.
 #include <cstddef>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Small appenders the formatters share; they write into one string per update.
 #include <charconv>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Binary payloads are shown as base64 so CSV and JSON output stays text.
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // csv: RFC 4180 rows with the columns of docs/cli-contract.md; an empty cell is a null or missing
 // value.
 #include <map>

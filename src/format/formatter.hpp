@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Formatters turn updates into text; they return strings and never write.
 #include <map>

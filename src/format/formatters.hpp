@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The concrete formatters behind make_formatter, one file each.
 #include <memory>

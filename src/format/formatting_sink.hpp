@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The sink of `tsmqtt subscribe`: each update formatted and written at once.
 #include "core/runtime.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // json: JSON Lines, one compact object per update, keys in a fixed order.
 #include <variant>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Hand-written JSON output: one pass, no DOM per message, and always valid JSON.
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // payload: the message's payload alone, one per line, as mosquitto_sub prints by default.
 #include <variant>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // --template STR: one line per update from named fields, rendered by fmt's named arguments
 // ("{topic} {payload}", "{received_at} {field1:>8}"); values are the text the JSON output
 // gives them, without JSON's quotes: retain true/false, a payload as its bytes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // text: one line per update for people; only values that are present, labels applied.
 #include <fmt/format.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A thin RAII layer over the SQLite C API for the outbox store: one connection, prepared
 // statements, and SQLite result codes turned into Error with the exit codes of

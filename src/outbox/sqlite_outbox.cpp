@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The outbox as one SQLite database. Times are milliseconds since the Unix epoch. Message
 // properties are stored as CBOR (binary correlation data survives); none, as NULL.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The outbox's one store: an SQLite database in WAL mode with durable commits, shared safely
 // by concurrent processes (docs: man/tsmqtt.1.scd, "OUTBOX").

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Paho's return codes and CONNACK refusals mapped to tsmqtt errors and exit codes.
 #include <string_view>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "paho/paho_session.hpp"
 
 #if defined(__linux__)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Session over Paho MQTT C++ 1.2.0 (mqtt::async_client). See docs/platform.md for the
 // pitfalls this works around: explicit MQTT version, QoS 0 back-pressure, FIFO tokens, the

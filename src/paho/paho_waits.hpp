@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Two waits in Paho C 1.3.12's connect path cost a one-shot publish 10 to 110 ms, where
 // mosquitto_pub takes 2 ms in all (bench/RESULTS.md). The tsmqtt executable, and only it,

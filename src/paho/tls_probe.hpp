@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Finds out why a connection failed, with OpenSSL and plain sockets: Paho 1.2.0 reports
 // every TCP or TLS failure as one code (docs/platform.md, Paho item 7).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // ThingSpeak MQTT device credential downloads: mqtt_secrets.h and the plain-text form.
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The file-system side of files that hold secrets (the profile file, a password file) and the
 // one read_all/write_all of the program: regular files only, opened without waiting on a FIFO

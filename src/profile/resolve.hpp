@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // docs/cli-contract.md's precedence, command line > environment > profile > built-in default: each
 // layer is applied lowest first through apply_setting, so a later layer wins and every setting's

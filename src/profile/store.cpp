@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The profile file, as tsmqtt writes it (hand edits are fine):
 //
 //   default = "home"                  # optional: the profile used when none is named

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Saved connection profiles in TOML: $XDG_CONFIG_HOME/tsmqtt/profiles.toml.
 #include <filesystem>

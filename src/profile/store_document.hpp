@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Inside the profile store: the file's content as profiles (store_read.cpp parses it,
 // store_write.cpp renders and writes it). Not for use outside src/profile/.

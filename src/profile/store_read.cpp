@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading the profile file: TOML in, profiles out, with the line of any mistake.
 #include <fmt/format.h>
 #include <toml++/toml.h>

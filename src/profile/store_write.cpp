@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Writing the profile file: toml++ serialises, the file is replaced atomically.
 #include <fcntl.h>
 #include <fmt/format.h>

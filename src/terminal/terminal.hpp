@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // tsmqtt watch's terminal: takes the screen over with ncursesw, paints grids, reads keys and
 // resizes, and gives the terminal back as it was on every way out (its destructor).

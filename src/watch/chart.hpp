@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A line chart of one series in a rectangle of the grid: value axis on the left, time axis
 // below, dots in braille cells (2x4 per cell) or, without Unicode, half blocks (1x2).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A screen as rows of cells: what the renderer produces and the terminal front paints.
 #include <cstdint>

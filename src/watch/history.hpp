@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // --history FILE: the CSV that `subscribe --format csv` writes (channel-feed or field rows),
 // loaded into the model before live data so the chart starts with the past.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What tsmqtt watch knows: the series, the latest status and location, the connection state
 // and the counts the header shows. Fed by the subscribe loop's updates and by --history.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The whole watch screen as a grid of cells, from the model and the view's state: pure, so
 // golden tests pin it down without a terminal.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The points of a live chart, per field or topic: numeric values merged into buckets so memory
 // stays bounded however long tsmqtt watch runs, the latest texts of values that are not

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Test harness: a real mosquitto on free loopback ports (TCP, TLS, WebSocket, WebSocket+TLS)
 with password auth and a ThingSpeak-like ACL, the ThingSpeak relay, and helpers that run the
 real tsmqtt binary. Everything waits on conditions with deadlines, never on a bare sleep."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Helpers for the profile suite: credential files as ThingSpeak hands them out, a tsmqtt run
 without a terminal, a run on a pseudo-terminal, and a scan of every output for secrets."""
 

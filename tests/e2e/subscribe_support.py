@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Helpers for the subscribe suites: inject messages straight into topics as the admin user,
 build feed entries as ThingSpeak sends them, run tsmqtt on a pseudo-terminal, and check
 receive times. Everything waits on conditions with deadlines, never on a bare sleep."""
@@ -15,6 +16,7 @@ import termios
 import threading
 import time
 from datetime import datetime, timezone
+from urllib.parse import urlencode
 
 from harness import ADMIN, TSMQTT, wait_for
 
@@ -302,3 +304,19 @@ class ScriptedBroker:
                 conn.close()
             except OSError:
                 pass
+
+
+def sub(tsmqtt, *args, user="admin", **kw):
+    """A subscriber known to be subscribed (it runs with -v: stderr carries notes)."""
+    return tsmqtt.subscriber(*args, user=user, **kw)
+
+
+def warnings(proc):
+    """stderr lines after -v's notes, which end with the "subscribed to" lines."""
+    lines = list(proc.err)
+    notes = [i for i, line in enumerate(lines) if line.startswith("tsmqtt: subscribed to ")]
+    return lines[notes[-1] + 1:] if notes else lines
+
+
+def form(**values):
+    return urlencode(values)

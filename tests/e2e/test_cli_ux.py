@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The command line a user already knows: -q/-v before or after the command, typo'd options
 get the nearest valid one, a first run says what to do first, and a failed write of --help or
 --version is a failure."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Errors that say what went wrong: TLS diagnosis, refused credentials, unreachable and silent
 brokers, signals. Each asserts the exit status of docs/cli-contract.md and the words of the one-line message."""
 import signal

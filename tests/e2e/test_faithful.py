@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Faithful and bounded: a JSON number read by publish --stdin goes out as the line wrote it; a
 diagnostic quotes a few hundred bytes at most; subscribe --max-size skips what is larger."""
 import json

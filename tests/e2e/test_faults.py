@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Faults: the broker stops and comes back in the middle of a publish stream. Nothing read from
 stdin may be lost, and the user is told on stderr."""
 import os

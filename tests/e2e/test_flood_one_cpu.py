@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A publish flood keeps every thread of tsmqtt on one CPU once its window of undelivered
 messages has filled (ARCHITECTURE.md, "Paho's first-connect waits", last paragraph), unless
 TSMQTT_FLOOD_ONE_CPU=0. Read from the threads' affinity while the publisher still runs."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The harness itself: nothing a test starts outlives the test (harness.reap, run by the autouse
 fixtures in conftest.py), whether the test forgot it, started it in its own session, or it
 started children of its own. The second test reads what the first one left."""

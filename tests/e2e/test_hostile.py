@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A corpus of hostile input: arguments, stdin lines, credential files, profile files and
 broker messages. Each one gets one clear line naming the problem and the documented exit
 status: never a crash, a hang, a stack trace, or a silent loss."""

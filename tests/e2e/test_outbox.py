@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The outbox file and the `tsmqtt outbox` command: refused files (one line, exit 7, the file
 unchanged), and what status, list and clear show of what waits."""
 

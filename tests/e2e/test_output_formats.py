@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """subscribe --format payload and --template STR: byte-exact output, binary payloads included;
 a template is checked before connecting."""
 import re

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Paho's first-connect waits (ARCHITECTURE.md, "Paho's first-connect waits"): tsmqtt's own
 connect() and usleep() shorten them under a verified Paho C, stay dormant under any other, and
 say what they did on stderr when TSMQTT_PAHO_WAITS_REPORT is set. Counted, never timed: these

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """profile: saved connections and credentials, imported from ThingSpeak files, used by publish
 and subscribe through the password-protected broker, refused when unsafe or corrupt, and never
 leaked: not in -vvv, not in `profile show`, not in --dry-run, not in an error."""

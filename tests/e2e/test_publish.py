@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """publish: channel feeds, field feeds, legacy topics, raw MQTT, stdin streams, nothing lost."""
 import json
 import re

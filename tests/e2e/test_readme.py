@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """README.md's commands, run verbatim, so the README can never rot.
 
 Every command line of README.md's ```sh blocks is extracted and run with `bash -c` exactly as

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The walking skeleton: publish -> relay -> subscribe over every transport, with auth and ACLs."""
 import json
 

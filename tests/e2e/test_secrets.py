@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """No secret in any output at any verbosity: every command of the stories, at -vvv, with the
 password, write key and read key given every way tsmqtt accepts them."""
 import subprocess

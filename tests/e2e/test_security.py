@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Security defects of issue 13, each with the reproduction that found it: closed standard
 descriptors, passwords in URLs, masking of whole values only, --insecure under -q, --ask-password
 without a terminal, a TLS server that demands a client certificate."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """subscribe with a reader that falls behind: tsmqtt holds messages back (the broker keeps them)
 rather than buffering them all in its own memory, and loses none once the reader catches up."""
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Not one reading lost: a hung broker, signals, a broker that comes late, pacing and the outbox,
 each against a real mosquitto (and the ThingSpeak relay where a channel's view matters)."""
 import json

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """subscribe on a terminal: whatever arrives over the network, no escape sequence reaches the
 terminal raw; colour follows --color, NO_COLOR and TERM; Ctrl-C ends it cleanly."""
 import json

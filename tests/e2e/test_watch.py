@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """tsmqtt watch in a real terminal (tmux) against mosquitto and the relay: panels, labels,
 statistics and chart glyphs as entries arrive; keys; resizes; a broker restart; history;
 hostile text; and the refusals (no terminal, no broker)."""

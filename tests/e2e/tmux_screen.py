@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A tmux server of the test's own, driving a full-screen program on a virtual terminal:
 send keys, resize, and read the screen as text (Debian's tmux 3.3a). Each server has its own
 socket and is always killed by close(), which also ends what runs inside it."""

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ThingSpeak device credential files (mqtt_secrets.h or plain text). Bad input is an
 // Error(config); no error message may carry the password. Two checks: a known token added
 // as the password (header and plain form, before and after the input) never shows up in a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // --url, --port and --transport: each input is tried as all three. Bad input is an
 // Error(usage); an accepted URL must be well formed and survive the trip through the Paho
 // server URI that Endpoint::uri() builds from it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The channel-feed message a subscriber receives. Anything that is not a feed entry is an
 // Error(usage) with a message; an accepted entry must print as JSON that nlohmann parses and
 // that reads back as the same entry, and its string values must be those nlohmann sees. The

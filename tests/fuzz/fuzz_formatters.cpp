@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The subscribe output formats over network bytes. The input is "TOPIC\nPAYLOAD" (or just
 // a payload); it becomes a raw update, a field update and a channel update (the payload
 // parsed as a feed entry, or some text values set to it), each formatted as text, CSV and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One line of `publish --stdin`: CSV, name=value&... or a JSON object. The input is
 // "COLUMNS\nLINE" or just "LINE"; the line is parsed with the default columns and, when
 // COLUMNS is given, with parse_columns(COLUMNS) and with the columns parse_header_line finds

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The publish payload: FeedParams::set and validate_param_value for every parameter,
 // encode_form, and form_urlencode/form_urldecode. The input reads like a payload, name=value
 // pieces joined by '&'; a value is percent-decoded when it can be, so any bytes reach the

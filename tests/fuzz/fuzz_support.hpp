@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What the fuzz targets share: invariant checks that hold under NDEBUG (the fuzz build is
 // RelWithDebInfo, so assert() would vanish) and small reference implementations, written

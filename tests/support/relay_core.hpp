@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // ThingSpeak's behaviour for a local broker, as a pure function of what was published: the
 // ThingSpeak relay test-support program (relay_main.cpp) feeds it every message on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tsmqtt-relay: gives a local broker ThingSpeak's behaviour (tests and the demo; not installed).
 // It reads channels/+/publish/#, checks, numbers and stamps each entry as ThingSpeak does, and
 // republishes the feed JSON on channels/ID/subscribe and each value on .../fields/fieldN.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A Session without a broker: records what is published and replays scripted events.
 #include <deque>

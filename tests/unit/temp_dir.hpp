@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A private folder per test, removed afterwards even when the test fails, and small file
 // helpers for tests of code that owns files (profiles, the outbox).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The contract of core/outbox.hpp, written once and run against every store: order per
 // destination, at-least-once, the bound, leases, pacing state, status/list/clear. Stores that
 // one file shares between processes also run the tests with several handles and processes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What only the SQLite store does: where it lives, the modes it creates, and the files it
 // refuses (exit 7), leaving them exactly as they were.
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Golden screens of tsmqtt watch: TSMQTT_UPDATE_GOLDEN=1 rewrites them after a deliberate
 // change of the layout (then read the diff).
 #include <fmt/format.h>
