@@ -8,113 +8,19 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <csignal>
 #include <cstring>
-#include <thread>
 
 #include "core/error.hpp"
-#include "core/quote.hpp"
-#include "core/redact.hpp"
-#include "format/formatter.hpp"
 #include "profile/files.hpp"
 
 namespace tsmqtt::cli {
-namespace {
-
-std::atomic<int> g_stop{0};
-Settings g_secrets;
-
-extern "C" void on_signal(int signal) {
-    g_stop.store(signal);
-}
-
 // stderr and the terminal: a failed write has nowhere to be reported.
 void write_or_drop(int fd, std::string_view text) {
     [[maybe_unused]] const bool written = write_all(fd, text);
 }
 
-}  // namespace
-
-std::atomic<int>& stop_signal() {
-    return g_stop;
-}
-
-void install_signal_handlers() {
-    struct sigaction action {};
-    action.sa_handler = on_signal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = 0;  // no SA_RESTART: a blocking read returns EINTR and sees the flag
-    sigaction(SIGINT, &action, nullptr);
-    sigaction(SIGTERM, &action, nullptr);
-    std::signal(SIGPIPE, SIG_IGN);  // a closed pipe shows up as EPIPE from write()
-}
-
-ExitCode exit_code_for_signal(int signal) {
-    return signal == SIGTERM ? ExitCode::terminated : ExitCode::interrupted;
-}
-
 bool is_terminal(int fd) {
     return ::isatty(fd) == 1;
-}
-
-void register_secrets(const Settings& settings) {
-    if (settings.password) g_secrets.password = settings.password;
-    if (!settings.write_key.empty()) g_secrets.write_key = settings.write_key;
-    if (!settings.read_key.empty()) g_secrets.read_key = settings.read_key;
-}
-
-std::string redact_output(std::string_view text) {
-    return redact(text, g_secrets);
-}
-
-StderrDiagnostics::StderrDiagnostics(int verbosity, bool quiet)
-    : verbosity_(quiet ? 0 : verbosity), quiet_(quiet), terminal_(is_terminal(STDERR_FILENO)) {}
-
-StderrDiagnostics::~StderrDiagnostics() {
-    std::lock_guard lock(mutex_);
-    clear_progress();
-}
-
-void StderrDiagnostics::line(std::string_view text) {
-    std::lock_guard lock(mutex_);
-    clear_progress();
-    // Diagnostics can quote what came from the network: never raw, even in a log that is
-    // read on a terminal later. This is the one place that escapes them. Redacted before it is
-    // cut: a cut could leave part of a secret that redaction no longer knows.
-    auto safe = escape_for_terminal(bounded(redact_output(text), kMaxDiagnosticBytes));
-    safe.insert(0, "tsmqtt: ");
-    safe += '\n';
-    write_or_drop(STDERR_FILENO, safe);
-}
-
-void StderrDiagnostics::clear_progress() {
-    if (progress_shown_) {
-        write_or_drop(STDERR_FILENO, "\r\033[K");
-        progress_shown_ = false;
-    }
-}
-
-void StderrDiagnostics::note(int level, std::string_view text) {
-    if (!quiet_ && verbosity_ >= level) line(text);
-}
-
-void StderrDiagnostics::warn(std::string_view text) {
-    if (!quiet_) line(text);
-}
-
-void StderrDiagnostics::progress(std::string_view text) {
-    if (quiet_ || !terminal_) return;
-    std::lock_guard lock(mutex_);
-    write_or_drop(STDERR_FILENO, fmt::format("\r\033[K{}", text));
-    progress_shown_ = true;
-}
-
-void StderrDiagnostics::summary(std::string_view text) {
-    if (!quiet_) line(text);
-}
-
-void StderrDiagnostics::alarm(std::string_view text) {
-    line(text);
 }
 
 LineSource::Read FdLineSource::read_line(std::string& line, const std::atomic<int>& stop,
@@ -164,19 +70,6 @@ LineSource::Read FdLineSource::read_line(std::string& line, const std::atomic<in
     }
 }
 
-MonotonicClock::time_point SteadyClock::now() const {
-    return std::chrono::steady_clock::now();
-}
-
-bool SteadyClock::sleep_until(time_point when, const std::atomic<int>& stop) {
-    while (std::chrono::steady_clock::now() < when) {
-        if (stop.load() != 0) return false;
-        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
-            when - std::chrono::steady_clock::now(), std::chrono::milliseconds(50)));
-    }
-    return stop.load() == 0;
-}
-
 bool FdOutput::write(std::string_view text) {
     while (!text.empty()) {
         const auto n = ::write(fd_, text.data(), text.size());
@@ -190,23 +83,37 @@ bool FdOutput::write(std::string_view text) {
     return true;
 }
 
-std::string read_all(int fd) {
+namespace {
+
+// To the end of `fd`; a signal meanwhile ends the run with that signal's own status (130, 143).
+std::string read_to_end(int fd, const std::string& what, ExitCode read_error) {
     try {
-        return tsmqtt::read_all(fd, "standard input", kUnbounded, g_stop);
+        return tsmqtt::read_all(fd, what, kUnbounded, stop_signal(), read_error);
     } catch (const Error& e) {
-        if (e.code() == ExitCode::interrupted) fail(exit_code_for_signal(g_stop.load()), e.what());
+        if (e.code() == ExitCode::interrupted)
+            fail(exit_code_for_signal(stop_signal().load()), e.what());
         throw;
     }
+}
+
+}  // namespace
+
+// A read error of standard input is a run-time failure (1), as under --stdin; of a named file,
+// a file that cannot be read (7).
+std::string read_all(int fd) {
+    return read_to_end(fd, "standard input", ExitCode::failure);
 }
 
 std::string read_file(const std::string& path, const char* what) {
     if (path == "-") return read_all(STDIN_FILENO);
     // Any file: a message may come from a FIFO (`--file <(command)`).
     const FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0 && errno == EINTR && stop_signal().load() != 0)  // a FIFO with no writer
+        fail(exit_code_for_signal(stop_signal().load()), "interrupted");
     if (fd.get() < 0)
         fail(ExitCode::config,
              fmt::format("cannot read {} '{}': {}", what, path, std::strerror(errno)));
-    return tsmqtt::read_all(fd.get(), fmt::format("{} '{}'", what, path), kUnbounded, g_stop);
+    return read_to_end(fd.get(), fmt::format("{} '{}'", what, path), ExitCode::config);
 }
 
 // Like getpass(3): the controlling terminal, not stdin (which may carry data), and echo is off
@@ -237,7 +144,7 @@ std::string prompt_password(const std::string& prompt) {
         char c = 0;
         const auto n = ::read(fd, &c, 1);
         if (n < 0 && errno == EINTR) {
-            if (g_stop.load() != 0) {
+            if (stop_signal().load() != 0) {
                 interrupted = true;
                 break;
             }
@@ -251,7 +158,7 @@ std::string prompt_password(const std::string& prompt) {
     write_or_drop(fd, "\n");
     ::close(fd);
     if (interrupted)
-        fail(exit_code_for_signal(g_stop.load()), "interrupted at the password prompt");
+        fail(exit_code_for_signal(stop_signal().load()), "interrupted at the password prompt");
     if (!answered)
         fail(ExitCode::config, "--ask-password: the terminal closed before a password was entered");
     return password;

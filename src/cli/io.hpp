@@ -1,42 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// The process's real I/O behind the core's interfaces: stderr diagnostics, stdin lines,
-// stdout writes, the steady clock, signals and the password prompt.
+// The process's real I/O behind the core's interfaces: stdin lines, stdout writes, files and
+// the password prompt. The rest of the process's side is by job in signals.hpp, diagnostics.hpp
+// and clock.hpp, included here for the commands, which want all of it.
 #include <atomic>
-#include <mutex>
 #include <string>
 
+#include "cli/clock.hpp"
+#include "cli/diagnostics.hpp"
+#include "cli/signals.hpp"
 #include "core/error.hpp"
 #include "core/runtime.hpp"
-#include "core/settings.hpp"
 
 namespace tsmqtt::cli {
-
-// Set by SIGINT (2) or SIGTERM (15); the loops poll it.
-std::atomic<int>& stop_signal();
-void install_signal_handlers();
-ExitCode exit_code_for_signal(int signal);
-
-class StderrDiagnostics final : public Diagnostics {
-  public:
-    StderrDiagnostics(int verbosity, bool quiet);
-    ~StderrDiagnostics() override;
-    void note(int level, std::string_view text) override;
-    void warn(std::string_view text) override;
-    void progress(std::string_view text) override;
-    void summary(std::string_view text) override;
-    void alarm(std::string_view text) override;
-    int verbosity() const { return verbosity_; }
-
-  private:
-    void line(std::string_view text);
-    void clear_progress();
-    std::mutex mutex_;  // Paho's thread reports connection changes too
-    int verbosity_;
-    bool quiet_;
-    bool terminal_;
-    bool progress_shown_ = false;
-};
 
 class FdLineSource final : public LineSource {
   public:
@@ -51,17 +27,6 @@ class FdLineSource final : public LineSource {
     bool eof_ = false;
 };
 
-class SteadyClock final : public MonotonicClock {
-  public:
-    time_point now() const override;
-    bool sleep_until(time_point when, const std::atomic<int>& stop) override;
-};
-
-class SystemCalendar final : public CalendarClock {
-  public:
-    time_point now() const override { return std::chrono::system_clock::now(); }
-};
-
 class FdOutput final : public Output {
   public:
     explicit FdOutput(int fd) : fd_(fd) {}
@@ -72,10 +37,9 @@ class FdOutput final : public Output {
 };
 
 bool is_terminal(int fd);
+// stderr and the terminal: a failed write has nowhere to be reported.
+void write_or_drop(int fd, std::string_view text);
 
-// Every line tsmqtt writes to stderr, and dry-run output, masks the secrets registered here.
-void register_secrets(const Settings& settings);
-std::string redact_output(std::string_view text);
 std::string read_file(const std::string& path,
                       const char* what);  // "-" = stdin; throws Error(config)
 std::string read_all(int fd);

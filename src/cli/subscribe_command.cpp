@@ -12,6 +12,7 @@
 #include "cli/io.hpp"
 #include "cli/session_setup.hpp"
 #include "cli/subscription.hpp"
+#include "cli/validators.hpp"
 #include "core/error.hpp"
 #include "core/subscribe.hpp"
 #include "format/formatter.hpp"
@@ -22,25 +23,16 @@ namespace {
 
 struct SubscribeArgs {
     ConnectionArgs connection;
-    std::vector<std::string> channels;
-    std::vector<std::string> fields;
-    std::string read_key;
-    std::vector<std::string> topics;
-    int qos = 0;
+    SubscriptionArgs subscription;
     std::optional<std::string> format;  // text when not given
     std::optional<std::string> template_text;
     std::optional<std::size_t> max_size;
     std::optional<std::size_t> count;
     std::optional<double> timeout;
     bool no_header = false;
-    std::vector<std::string> labels;
-    std::string color = "auto";
 };
 
-bool want_color(const std::string& mode) {
-    if (mode != "auto" && mode != "always" && mode != "never") {
-        usage_error(fmt::format("invalid --color '{}': expected auto, always or never", mode));
-    }
+bool want_color(const std::string& mode) {  // auto, always or never: CLI11 has checked
     if (mode == "always") return true;
     if (mode == "never") return false;
     const char* no_color = std::getenv("NO_COLOR");
@@ -51,7 +43,7 @@ bool want_color(const std::string& mode) {
 }
 
 SubscribePlan make_plan(const SubscribeArgs& args, const Settings& settings) {
-    auto plan = plan_subscription({args.channels, args.fields, args.topics, args.qos}, settings);
+    auto plan = plan_subscription(args.subscription, settings);
     if (args.max_size) {
         if (*args.max_size == 0) usage_error("invalid --max-size 0: expected at least 1 byte");
         plan.max_size = *args.max_size;
@@ -72,8 +64,7 @@ SubscribePlan make_plan(const SubscribeArgs& args, const Settings& settings) {
 
 int run_subscribe_command(SubscribeArgs& args) {
     auto& connection = args.connection;
-    if (!args.read_key.empty()) connection.values.emplace_back("read-key", args.read_key);
-    for (const auto& label : args.labels) connection.values.emplace_back("label", label);
+    add_subscription_settings(args.subscription, connection);
     const auto resolved = resolve_connection(connection, false);
     const auto plan = make_plan(args, resolved.settings);
 
@@ -86,7 +77,7 @@ int run_subscribe_command(SubscribeArgs& args) {
         format.template_text = *args.template_text;
     }
     format.header = !args.no_header;
-    format.color = format.format == Format::text && want_color(args.color);
+    format.color = format.format == Format::text && want_color(args.subscription.color);
     format.escape_controls = is_terminal(STDOUT_FILENO);
     format.labels = resolved.settings.labels;
     const auto formatter = make_formatter(format);
@@ -123,28 +114,13 @@ int run_subscribe_command(SubscribeArgs& args) {
 Runner define_subscribe_command(CLI::App& command) {
     auto args = std::make_shared<SubscribeArgs>();
     auto* app = &command;
-    const std::string ts = "ThingSpeak";
-    app->add_option("-c,--channel", args->channels, "ThingSpeak channel ID (repeatable)")
-        ->group(ts)
-        ->allow_extra_args(false);
-    app->add_option("--field", args->fields, "Field updates: N (1-8) or all (repeatable)")
-        ->group(ts)
-        ->allow_extra_args(false);
-    app->add_option("--read-key", args->read_key,
-                    "Legacy broker: channel Read API key (env TSMQTT_READ_KEY)")
-        ->group(ts);
-    app->add_option("--label", args->labels,
-                    "Name a field in text output and the CSV header: N=NAME (repeatable)")
-        ->group(ts)
-        ->allow_extra_args(false);
-    const std::string raw = "Raw MQTT";
-    app->add_option("-t,--topic", args->topics,
-                    "Subscribe to a raw topic filter, wildcards allowed (repeatable)")
-        ->group(raw)
-        ->allow_extra_args(false);
-    app->add_option("--qos", args->qos, "QoS 0, 1 or 2 (raw MQTT)")
-        ->check(CLI::Range(0, 2))
-        ->group(raw);
+    add_subscription_options(
+        *app, args->subscription,
+        {.field = "Field updates: N (1-8) or all (repeatable)",
+         .label = "Name a field in text output and the CSV header: N=NAME (repeatable)",
+         .topic = "Subscribe to a raw topic filter, wildcards allowed (repeatable)",
+         .color = "Colour in text output: auto, always or never (NO_COLOR honoured)",
+         .color_group = "Output"});
     const std::string output = "Output";
     app->add_option("-F,--format", args->format,
                     "Output format: text, csv, json (JSON Lines) or payload (the payload alone)")
@@ -153,17 +129,9 @@ Runner define_subscribe_command(CLI::App& command) {
                     "One line per update from named fields, e.g. '{topic} {payload}' (see "
                     "tsmqtt(1))")
         ->group(output);
-    app->add_option("--color", args->color,
-                    "Colour in text output: auto, always or never (NO_COLOR honoured)")
-        ->group(output);
     app->add_flag("--no-header", args->no_header, "CSV without the header row")->group(output);
-    // An unsigned option would take "-1" as the largest number.
     app->add_option("-n,--count", args->count, "Exit 0 after N updates")
-        ->check([](const std::string& value) {
-            return value.starts_with('-')
-                       ? fmt::format("expected a whole number, 0 or more, not '{}'", value)
-                       : std::string();
-        })
+        ->check(zero_or_more())
         ->group(output);
     app->add_option("--max-size", args->max_size,
                     "Skip (and report) a message larger than BYTES (K, M, G: KiB, MiB, GiB; "

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "cli/validators.hpp"
 #include "core/error.hpp"
 
 namespace tsmqtt::cli {
@@ -37,9 +38,7 @@ void check_topic_filter(std::string_view filter) {
 SubscribePlan plan_subscription(const SubscriptionArgs& args, const Settings& settings) {
     SubscribePlan plan;
     plan.qos = args.qos;
-    if (!args.topics.empty()) {
-        if (!args.channels.empty() || !args.fields.empty())
-            usage_error("--topic excludes -c and --field");
+    if (!args.topics.empty()) {  // CLI11 has refused -c and --field beside it
         for (const auto& topic : args.topics) check_topic_filter(topic);
         plan.filters = args.topics;
         plan.raw = true;
@@ -74,6 +73,37 @@ SubscribePlan plan_subscription(const SubscriptionArgs& args, const Settings& se
     }
     plan.kind = args.fields.empty() ? UpdateKind::channel : UpdateKind::field;
     return plan;
+}
+
+void add_subscription_options(CLI::App& app, SubscriptionArgs& args, const SubscriptionHelp& help) {
+    const std::string ts = "ThingSpeak";
+    auto* channel =
+        app.add_option("-c,--channel", args.channels, "ThingSpeak channel ID (repeatable)")
+            ->group(ts)
+            ->allow_extra_args(false);
+    auto* field =
+        app.add_option("--field", args.fields, help.field)->group(ts)->allow_extra_args(false);
+    app.add_option("--read-key", args.read_key,
+                   "Legacy broker: channel Read API key (env TSMQTT_READ_KEY)")
+        ->group(ts);
+    app.add_option("--label", args.labels, help.label)->group(ts)->allow_extra_args(false);
+    const std::string raw = "Raw MQTT";
+    app.add_option("-t,--topic", args.topics, help.topic)
+        ->group(raw)
+        ->allow_extra_args(false)
+        ->excludes(channel)
+        ->excludes(field);
+    app.add_option("--qos", args.qos, "QoS 0, 1 or 2 (raw MQTT)")
+        ->check(CLI::Range(0, 2))
+        ->group(raw);
+    app.add_option("--color", args.color, help.color)
+        ->check(one_of({"auto", "always", "never"}))
+        ->group(help.color_group);
+}
+
+void add_subscription_settings(const SubscriptionArgs& args, ConnectionArgs& connection) {
+    if (!args.read_key.empty()) connection.values.emplace_back("read-key", args.read_key);
+    for (const auto& label : args.labels) connection.values.emplace_back("label", label);
 }
 
 }  // namespace tsmqtt::cli

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// The topics that subscribe and watch subscribe to, from -c, --field and --topic: one place, so
-// both commands see a channel the same way.
+// What subscribe and watch subscribe to, from -c, --field and --topic, and the options they
+// share (those, --read-key, --label, --qos, --color): one place, so both commands see a channel
+// the same way.
+#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
 
+#include "cli/connection_options.hpp"
 #include "core/settings.hpp"
 #include "core/subscribe.hpp"
 
@@ -15,7 +18,26 @@ struct SubscriptionArgs {
     std::vector<std::string> fields;
     std::vector<std::string> topics;
     int qos = 0;
+    std::string read_key;
+    std::vector<std::string> labels;
+    std::string color = "auto";
 };
+
+// The help texts that differ between the commands.
+struct SubscriptionHelp {
+    std::string field;        // --field
+    std::string label;        // --label
+    std::string topic;        // -t, --topic
+    std::string color;        // --color
+    std::string color_group;  // the help group --color is listed in
+};
+
+// Defines -c, --field, --read-key, --label, -t, --qos and --color on `app`; CLI11 refuses
+// --topic beside -c or --field, and a --color other than auto, always or never.
+void add_subscription_options(CLI::App& app, SubscriptionArgs& args, const SubscriptionHelp& help);
+
+// --read-key and --label are settings (a profile can hold them too): hands them to `connection`.
+void add_subscription_settings(const SubscriptionArgs& args, ConnectionArgs& connection);
 
 // The filters, QoS, raw mode and kind of updates; throws Error(usage) naming a bad channel,
 // field or topic filter, or a missing channel.

@@ -43,11 +43,8 @@ constexpr auto kIdleInterval = 1000ms;
 struct WatchArgs {
     ConnectionArgs connection;
     SubscriptionArgs subscription;
-    std::string read_key;
-    std::vector<std::string> labels;
     std::string span = "1h";
     std::string history;
-    std::string color = "auto";
 };
 
 // What the subscribe thread and the screen share: the model under a lock, and a pipe that
@@ -209,11 +206,7 @@ int run_watch_command(WatchArgs& args) {
     if (!is_terminal(STDOUT_FILENO) || !is_terminal(STDIN_FILENO))
         usage_error("watch needs a terminal; use subscribe");
     auto& connection = args.connection;
-    if (!args.read_key.empty()) connection.values.emplace_back("read-key", args.read_key);
-    for (const auto& label : args.labels) connection.values.emplace_back("label", label);
-    if (args.color != "auto" && args.color != "always" && args.color != "never")
-        usage_error(
-            fmt::format("invalid --color '{}': expected auto, always or never", args.color));
+    add_subscription_settings(args.subscription, connection);
     auto resolved = resolve_settings(connection, false);
     register_secrets(resolved.settings);
     auto plan = plan_subscription(args.subscription, resolved.settings);
@@ -256,7 +249,7 @@ int run_watch_command(WatchArgs& args) {
     std::exception_ptr failure;
     std::atomic<bool> feed_ended{false};
     {
-        terminal::Terminal screen(want_color(args.color));
+        terminal::Terminal screen(want_color(args.subscription.color));
         SystemCalendar wall_clock;
         SteadyClock clock;
         ModelSink sink(shared, wall_clock);
@@ -291,37 +284,19 @@ int run_watch_command(WatchArgs& args) {
 Runner define_watch_command(CLI::App& command) {
     auto args = std::make_shared<WatchArgs>();
     auto* app = &command;
-    const std::string ts = "ThingSpeak";
-    app->add_option("-c,--channel", args->subscription.channels,
-                    "ThingSpeak channel ID (repeatable)")
-        ->group(ts)
-        ->allow_extra_args(false);
-    app->add_option("--field", args->subscription.fields,
-                    "Chart field updates: N (1-8) or all (repeatable)")
-        ->group(ts)
-        ->allow_extra_args(false);
-    app->add_option("--read-key", args->read_key,
-                    "Legacy broker: channel Read API key (env TSMQTT_READ_KEY)")
-        ->group(ts);
-    app->add_option("--label", args->labels, "Name a field's panel: N=NAME (repeatable)")
-        ->group(ts)
-        ->allow_extra_args(false);
-    const std::string raw = "Raw MQTT";
-    app->add_option("-t,--topic", args->subscription.topics,
-                    "Chart the numeric payloads of a topic filter, wildcards allowed (repeatable)")
-        ->group(raw)
-        ->allow_extra_args(false);
-    app->add_option("--qos", args->subscription.qos, "QoS 0, 1 or 2 (raw MQTT)")
-        ->check(CLI::Range(0, 2))
-        ->group(raw);
+    add_subscription_options(
+        *app, args->subscription,
+        {.field = "Chart field updates: N (1-8) or all (repeatable)",
+         .label = "Name a field's panel: N=NAME (repeatable)",
+         .topic = "Chart the numeric payloads of a topic filter, wildcards allowed (repeatable)",
+         .color = "Colour: auto, always or never (NO_COLOR honoured)",
+         .color_group = "Screen"});
     const std::string screen = "Screen";
     app->add_option("--span", args->span,
                     "Time shown, a number and s, m, h or d (default 1h; + and - change it)")
         ->group(screen);
     app->add_option("--history", args->history,
                     "First load points from a CSV written by subscribe --format csv")
-        ->group(screen);
-    app->add_option("--color", args->color, "Colour: auto, always or never (NO_COLOR honoured)")
         ->group(screen);
     add_connection_options(*app, args->connection);
     return [args] { return run_watch_command(*args); };

@@ -29,10 +29,9 @@ Target find_target(FeedEntry& entry, std::string_view key) {
     if (key == "channel_id") return {"channel_id", &entry.channel_id};
     if (key == "entry_id") return {"entry_id", &entry.entry_id};
     if (key == "created_at") return {"created_at", nullptr, &entry.created_at};
-    if (key == "latitude") return {"latitude", nullptr, &entry.latitude};
-    if (key == "longitude") return {"longitude", nullptr, &entry.longitude};
-    if (key == "elevation") return {"elevation", nullptr, &entry.elevation};
-    if (key == "status") return {"status", nullptr, &entry.status};
+    for (const auto& tail : kFeedTailKeys) {
+        if (key == tail.name) return {tail.name, nullptr, &(entry.*tail.member)};
+    }
     for (std::size_t i = 0; i < entry.fields.size(); ++i) {
         if (key == kFeedFieldNames[i]) return {kFeedFieldNames[i], nullptr, &entry.fields[i]};
     }

@@ -27,6 +27,16 @@ struct FeedEntry {
     friend bool operator==(const FeedEntry&, const FeedEntry&) = default;
 };
 
+// The text keys after the fields, in ThingSpeak's order, and the member each is kept in.
+struct FeedTextKey {
+    std::string_view name;
+    std::optional<std::string> FeedEntry::*member;
+};
+inline constexpr std::array<FeedTextKey, 4> kFeedTailKeys{{{"latitude", &FeedEntry::latitude},
+                                                           {"longitude", &FeedEntry::longitude},
+                                                           {"elevation", &FeedEntry::elevation},
+                                                           {"status", &FeedEntry::status}}};
+
 // Parses one channel-feed JSON message. Numbers are kept as their shortest text; integers
 // given as strings ("797") are accepted for channel_id/entry_id. Unknown keys are ignored.
 // Throws Error(ExitCode::usage) whose message says why the message is not a feed entry

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
@@ -16,6 +17,16 @@ std::string_view trim(std::string_view text) {
     if (first == std::string_view::npos) return {};
     const auto last = text.find_last_not_of(" \t\r\n");
     return text.substr(first, last - first + 1);
+}
+
+// Calls `take` with each piece of `text` between `separator`s, empty ones included.
+template <class Take>
+void for_each_piece(std::string_view text, char separator, Take&& take) {
+    for (std::size_t start = 0; start <= text.size();) {
+        const auto end = std::min(text.find(separator, start), text.size());
+        take(text.substr(start, end - start));
+        start = end + 1;
+    }
 }
 
 }  // namespace
@@ -77,19 +88,14 @@ FeedParams parse_csv_line(std::string_view line, const ColumnMap& columns) {
 
 FeedParams parse_form_line(std::string_view line) {
     FeedParams params;
-    std::size_t start = 0;
-    while (start <= line.size()) {
-        auto end = line.find('&', start);
-        if (end == std::string_view::npos) end = line.size();
-        const auto pair = line.substr(start, end - start);
-        start = end + 1;
-        if (pair.empty()) continue;
+    for_each_piece(line, '&', [&](std::string_view pair) {
+        if (pair.empty()) return;
         const auto eq = pair.find('=');
         if (eq == std::string_view::npos)
             usage_error(fmt::format("'{}' is not name=value", bounded(pair)));
         const auto name = form_urldecode(pair.substr(0, eq));
         set_param(params, parse_param(name), form_urldecode(pair.substr(eq + 1)));
-    }
+    });
     return params;
 }
 
@@ -167,15 +173,11 @@ ColumnMap default_columns() {
 
 ColumnMap parse_columns(std::string_view list) {
     ColumnMap columns;
-    std::size_t start = 0;
-    while (start <= list.size()) {
-        auto end = list.find(',', start);
-        if (end == std::string_view::npos) end = list.size();
-        const auto name = trim(list.substr(start, end - start));
-        start = end + 1;
+    for_each_piece(list, ',', [&](std::string_view piece) {
+        const auto name = trim(piece);
         if (name.empty() || name == "-") {
             columns.emplace_back(std::nullopt);
-            continue;
+            return;
         }
         const auto param = find_param(name);
         if (!param) {
@@ -189,7 +191,7 @@ ColumnMap parse_columns(std::string_view list) {
                 usage_error(fmt::format("invalid --columns: '{}' is named twice", name));
         }
         columns.emplace_back(param);
-    }
+    });
     return columns;
 }
 

@@ -165,7 +165,7 @@ void set_label(Settings& settings, const SettingInfo& info, std::string_view val
     } catch (const Error&) {
         invalid(info, value, expected);
     }
-    settings.labels[field.value] = std::string(value.substr(eq + 1));
+    settings.labels[field.value()] = std::string(value.substr(eq + 1));
 }
 
 SettingSource& source_slot(Settings& settings, SettingId id) {

@@ -21,7 +21,7 @@ Update to_update(const IncomingMessage& message, bool raw,
             return update;
         }
         if (meaning.kind == TopicMeaning::Kind::field_feed) {
-            return FieldUpdate{message.topic, meaning.channel.value, meaning.field->value,
+            return FieldUpdate{message.topic, meaning.channel.value, *meaning.field,
                                message.payload, received_at};
         }
         // A wildcard (fields/+) can bring in a topic that is neither; as a raw row it would sit

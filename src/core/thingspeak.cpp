@@ -72,7 +72,7 @@ FieldNumber parse_field_number(std::string_view text) {
     auto digits = text;
     if (digits.starts_with("field")) digits.remove_prefix(5);
     if (digits.size() == 1 && digits[0] >= '1' && digits[0] <= '8')
-        return FieldNumber{digits[0] - '0'};
+        return *FieldNumber::of(digits[0] - '0');
     usage_error(
         fmt::format("invalid field '{}': expected a field number from 1 to 8", bounded(text)));
 }
@@ -102,7 +102,7 @@ std::string publish_topic(ChannelId channel, const std::string& write_key) {
 
 std::string publish_field_topic(ChannelId channel, FieldNumber field,
                                 const std::string& write_key) {
-    return with_key(fmt::format("channels/{}/publish/fields/field{}", channel.value, field.value),
+    return with_key(fmt::format("channels/{}/publish/fields/field{}", channel.value, field.value()),
                     write_key);
 }
 
@@ -114,7 +114,7 @@ std::string subscribe_topic(ChannelId channel, const std::string& read_key) {
 
 std::string subscribe_field_topic(ChannelId channel, std::optional<FieldNumber> field,
                                   const std::string& read_key) {
-    const std::string last = field ? fmt::format("field{}", field->value) : std::string("+");
+    const std::string last = field ? fmt::format("field{}", field->value()) : std::string("+");
     return with_key(fmt::format("channels/{}/subscribe/fields/{}", channel.value, last), read_key);
 }
 
@@ -139,7 +139,7 @@ TopicMeaning classify_subscribe_topic(std::string_view topic) {
         const bool end_ok = rest.size() == 14 || rest[14] == '/';
         if (digit >= '1' && digit <= '8' && end_ok) {
             meaning.kind = TopicMeaning::Kind::field_feed;
-            meaning.field = FieldNumber{digit - '0'};
+            meaning.field = FieldNumber::of(digit - '0');
         }
     }
     return meaning;

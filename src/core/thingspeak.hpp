@@ -20,9 +20,22 @@ struct ChannelId {
 };
 ChannelId parse_channel_id(std::string_view text);  // positive integer, throws Error(usage)
 
-struct FieldNumber {
-    int value = 1;  // 1..8
+// A channel's field, 1..8: made only by of() or parse_field_number, so whoever holds one need
+// not check it again.
+class FieldNumber {
+  public:
+    constexpr FieldNumber() = default;  // field 1
+    static constexpr std::optional<FieldNumber> of(int number) {
+        if (number < 1 || number > 8) return std::nullopt;
+        return FieldNumber(number);
+    }
+    constexpr int value() const { return value_; }
+    constexpr std::size_t index() const { return static_cast<std::size_t>(value_ - 1); }  // 0..7
     friend bool operator==(FieldNumber, FieldNumber) = default;
+
+  private:
+    explicit constexpr FieldNumber(int number) : value_(number) {}
+    int value_ = 1;
 };
 FieldNumber parse_field_number(std::string_view text);  // "1".."8" or "field1".."field8"
 
@@ -51,7 +64,7 @@ std::string_view param_name(Param param);  // "field1", "lat", "long", ...
 std::optional<Param> find_param(std::string_view name);
 Param parse_param(std::string_view name);  // throws Error(usage) listing the valid names
 inline Param field_param(FieldNumber field) {
-    return static_cast<Param>(field.value - 1);
+    return static_cast<Param>(field.index());
 }
 
 // Topics, current and legacy broker (docs/thingspeak.md).

@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "core/feed_entry.hpp"
+#include "core/thingspeak.hpp"
 
 namespace tsmqtt {
 
@@ -22,7 +23,7 @@ struct ChannelUpdate {
 struct FieldUpdate {
     std::string topic;
     std::uint64_t channel_id = 0;
-    int field = 1;  // 1..8
+    FieldNumber field;
     std::string value;
     Clock::time_point received_at;
 };

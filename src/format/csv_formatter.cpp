@@ -14,7 +14,7 @@ namespace tsmqtt {
 
 namespace {
 
-class CsvFormatter final : public Formatter {
+class CsvFormatter final : public LineFormatter<CsvFormatter> {
   public:
     explicit CsvFormatter(const FormatOptions& options)
         : header_(options.header), escape_(options.escape_controls), labels_(options.labels) {}
@@ -32,15 +32,9 @@ class CsvFormatter final : public Formatter {
         return "received_at,topic,qos,retain,payload\n";
     }
 
-    std::string format(const Update& update) const override {
-        std::string out;
-        out.reserve(128);
-        std::visit([&](const auto& u) { write(out, u); }, update);
-        out += '\n';
-        return out;
-    }
-
   private:
+    friend class LineFormatter<CsvFormatter>;
+
     // --label names a field's column; the others keep ThingSpeak's names.
     std::string channel_header() const {
         std::string out = "created_at,channel_id,entry_id";
@@ -69,10 +63,9 @@ class CsvFormatter final : public Formatter {
             out += ',';
             optional_cell(out, field);
         }
-        for (const auto* value :
-             {&entry.latitude, &entry.longitude, &entry.elevation, &entry.status}) {
+        for (const auto& tail : kFeedTailKeys) {
             out += ',';
-            optional_cell(out, *value);
+            optional_cell(out, entry.*tail.member);
         }
     }
 
@@ -81,7 +74,7 @@ class CsvFormatter final : public Formatter {
         out += ',';
         append_uint(out, update.channel_id);
         out += ',';
-        append_uint(out, static_cast<std::uint64_t>(update.field));
+        append_uint(out, static_cast<std::uint64_t>(update.field.value()));
         out += ',';
         cell(out, update.value);
     }

@@ -13,60 +13,59 @@ namespace tsmqtt {
 
 namespace {
 
-class JsonFormatter final : public Formatter {
+class JsonFormatter final : public LineFormatter<JsonFormatter> {
   public:
     std::string header(UpdateKind) const override { return {}; }
 
-    std::string format(const Update& update) const override {
-        std::string out = std::visit([](const auto& u) { return line(u); }, update);
-        out += '\n';
-        return out;
-    }
-
   private:
-    // ThingSpeak's own object, with the topic added as its last key.
-    static std::string line(const ChannelUpdate& update) {
-        std::string out = feed_entry_to_json(update.entry);
-        out.pop_back();
-        out += ",\"topic\":";
-        append_json_string(out, update.topic);
-        out += '}';
-        return out;
+    friend class LineFormatter<JsonFormatter>;
+
+    // `key` (,"name":) and `text` as a JSON string.
+    static void member(std::string& out, std::string_view key, std::string_view text) {
+        out += key;
+        append_json_string(out, text);
     }
 
-    static std::string line(const FieldUpdate& update) {
-        std::string out = "{\"received_at\":\"";
-        append_iso8601_utc(out, update.received_at);
-        out += "\",\"channel_id\":";
+    // The opening of tsmqtt's own objects: {"received_at":"...".
+    static void received_at(std::string& out, Clock::time_point when) {
+        out += "{\"received_at\":\"";
+        append_iso8601_utc(out, when);
+        out += '"';
+    }
+
+    // ThingSpeak's own object, with the topic added as its last key.
+    static void write(std::string& out, const ChannelUpdate& update) {
+        out = feed_entry_to_json(update.entry);
+        out.pop_back();
+        member(out, ",\"topic\":", update.topic);
+        out += '}';
+    }
+
+    static void write(std::string& out, const FieldUpdate& update) {
+        received_at(out, update.received_at);
+        out += ",\"channel_id\":";
         append_uint(out, update.channel_id);
         out += ",\"field\":";
-        append_uint(out, static_cast<std::uint64_t>(update.field));
-        out += ",\"value\":";
-        append_json_string(out, update.value);
-        out += ",\"topic\":";
-        append_json_string(out, update.topic);
+        append_uint(out, static_cast<std::uint64_t>(update.field.value()));
+        member(out, ",\"value\":", update.value);
+        member(out, ",\"topic\":", update.topic);
         out += '}';
-        return out;
     }
 
-    static std::string line(const RawUpdate& update) {
-        std::string out = "{\"received_at\":\"";
-        append_iso8601_utc(out, update.received_at);
-        out += "\",\"topic\":";
-        append_json_string(out, update.topic);
+    static void write(std::string& out, const RawUpdate& update) {
+        received_at(out, update.received_at);
+        member(out, ",\"topic\":", update.topic);
         out += ",\"qos\":";
         append_uint(out, static_cast<std::uint64_t>(update.qos));
         out += update.retained ? ",\"retain\":true" : ",\"retain\":false";
         if (is_valid_utf8(update.payload)) {
-            out += ",\"payload\":";
-            append_json_string(out, update.payload);
+            member(out, ",\"payload\":", update.payload);
         } else {
             out += ",\"payload_base64\":\"";
             append_base64(out, update.payload);
             out += '"';
         }
         out += '}';
-        return out;
     }
 };
 

@@ -93,20 +93,16 @@ std::string feed_entry_to_json(const FeedEntry& entry) {
     append_text_or_null(out, entry.created_at);
     out += ",\"entry_id\":";
     append_id_or_null(out, entry.entry_id);
-    for (std::size_t i = 0; i < entry.fields.size(); ++i) {
+    const auto text_member = [&out](std::string_view name,
+                                    const std::optional<std::string>& value) {
         out += ",\"";
-        out += kFeedFieldNames[i];
+        out += name;
         out += "\":";
-        append_text_or_null(out, entry.fields[i]);
-    }
-    out += ",\"latitude\":";
-    append_text_or_null(out, entry.latitude);
-    out += ",\"longitude\":";
-    append_text_or_null(out, entry.longitude);
-    out += ",\"elevation\":";
-    append_text_or_null(out, entry.elevation);
-    out += ",\"status\":";
-    append_text_or_null(out, entry.status);
+        append_text_or_null(out, value);
+    };
+    for (std::size_t i = 0; i < entry.fields.size(); ++i)
+        text_member(kFeedFieldNames[i], entry.fields[i]);
+    for (const auto& tail : kFeedTailKeys) text_member(tail.name, entry.*tail.member);
     out += '}';
     return out;
 }

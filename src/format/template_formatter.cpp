@@ -135,8 +135,8 @@ class TemplateFormatter final : public Formatter {
         values[value] = update.value;
         values[received_at] = iso8601_utc(update.received_at);
         values[channel_id] = text_of(update.channel_id);
-        values[field] = text_of(static_cast<std::uint64_t>(update.field));
-        values[field1 + static_cast<std::size_t>(update.field - 1)] = update.value;
+        values[field] = text_of(static_cast<std::uint64_t>(update.field.value()));
+        values[field1 + update.field.index()] = update.value;
     }
 
     static void fill(Values& values, const ChannelUpdate& update) {

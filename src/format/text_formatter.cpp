@@ -17,7 +17,7 @@ constexpr std::string_view kCyan = "\x1b[36m";
 constexpr std::string_view kReset = "\x1b[0m";
 constexpr std::string_view kGap = "  ";
 
-class TextFormatter final : public Formatter {
+class TextFormatter final : public LineFormatter<TextFormatter> {
   public:
     explicit TextFormatter(const FormatOptions& options)
         : color_(options.color), escape_(options.escape_controls) {
@@ -30,15 +30,9 @@ class TextFormatter final : public Formatter {
 
     std::string header(UpdateKind) const override { return {}; }
 
-    std::string format(const Update& update) const override {
-        std::string out;
-        out.reserve(128);
-        std::visit([&](const auto& u) { write(out, u); }, update);
-        out += '\n';
-        return out;
-    }
-
   private:
+    friend class LineFormatter<TextFormatter>;
+
     void write(std::string& out, const ChannelUpdate& update) const {
         const FeedEntry& entry = update.entry;
         if (entry.created_at) {
@@ -73,11 +67,7 @@ class TextFormatter final : public Formatter {
         time(out, update.received_at);
         out += kGap;
         append_uint(out, update.channel_id);
-        if (update.field >= 1 && update.field <= 8) {
-            pair(out, field_names_[static_cast<std::size_t>(update.field - 1)], update.value);
-        } else {
-            pair(out, fmt::format("field{}", update.field), update.value);
-        }
+        pair(out, field_names_[update.field.index()], update.value);
     }
 
     void write(std::string& out, const RawUpdate& update) const {

@@ -37,18 +37,18 @@ FileDescriptor::~FileDescriptor() {
     if (fd_ >= 0) ::close(fd_);
 }
 
-std::string read_all(int fd, std::string_view what, std::size_t limit,
-                     const std::atomic<int>& stop) {
+std::string read_all(int fd, std::string_view what, std::size_t limit, const std::atomic<int>& stop,
+                     ExitCode read_error) {
     std::string data;
     char chunk[65536];
     for (;;) {
+        if (stop.load() != 0) fail(ExitCode::interrupted, "interrupted");
         const auto n = ::read(fd, chunk, sizeof chunk);
         if (n < 0 && errno == EINTR) {
             if (stop.load() != 0) fail(ExitCode::interrupted, "interrupted");
             continue;
         }
-        if (n < 0)
-            fail(ExitCode::config, fmt::format("cannot read {}: {}", what, std::strerror(errno)));
+        if (n < 0) fail(read_error, fmt::format("cannot read {}: {}", what, std::strerror(errno)));
         if (n == 0) return data;
         if (static_cast<std::size_t>(n) > limit - data.size())
             fail(ExitCode::config, fmt::format("{} is too long (more than {} bytes)", what, limit));

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <utility>
 
+#include "core/error.hpp"
+
 namespace tsmqtt {
 
 class FileDescriptor {
@@ -31,10 +33,10 @@ class FileDescriptor {
 constexpr std::size_t kUnbounded = std::numeric_limits<std::size_t>::max();
 constexpr std::size_t kMaxPasswordFile = 4096;
 
-// Reads to the end of `fd`. More than `limit` bytes: Error(config) naming `what`. A signal
-// (nonzero `stop`) that interrupts the read: Error(interrupted).
-std::string read_all(int fd, std::string_view what, std::size_t limit,
-                     const std::atomic<int>& stop);
+// Reads to the end of `fd`. More than `limit` bytes: Error(config) naming `what`; a read error:
+// Error(read_error). A signal (nonzero `stop`) that interrupts the read: Error(interrupted).
+std::string read_all(int fd, std::string_view what, std::size_t limit, const std::atomic<int>& stop,
+                     ExitCode read_error = ExitCode::config);
 // Writes all of `text`; false (errno set) on an error other than EINTR.
 bool write_all(int fd, std::string_view text);
 

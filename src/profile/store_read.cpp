@@ -109,11 +109,11 @@ class DocumentReader {
             const auto text = is_scalar_text(label) ? scalar_text(label) : std::string();
             if (text.empty()) {
                 wrong(label, fmt::format("profile '{}': label for field {} must be non-empty text",
-                                         profile.name, field.value));
+                                         profile.name, field.value()));
             }
-            if (!profile.labels.emplace(field.value, text).second) {
+            if (!profile.labels.emplace(field.value(), text).second) {
                 wrong(label, fmt::format("profile '{}': two labels for field {}", profile.name,
-                                         field.value));
+                                         field.value()));
             }
         }
     }

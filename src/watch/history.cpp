@@ -105,14 +105,15 @@ std::size_t load_history(std::istream& in, WatchModel& model) {
             model.on_history(feed_row(cells, *when), *when);
         } else {
             const auto channel = channel_of(cells[1]);
-            int field = 0;
+            int number = 0;
             const auto [ptr, ec] =
-                std::from_chars(cells[2].data(), cells[2].data() + cells[2].size(), field);
+                std::from_chars(cells[2].data(), cells[2].data() + cells[2].size(), number);
+            const auto field = FieldNumber::of(number);
             if (!channel || ec != std::errc() || ptr != cells[2].data() + cells[2].size() ||
-                field < 1 || field > 8) {
+                !field) {
                 fail_at("expected a channel ID and a field number 1-8");
             }
-            model.on_history(FieldUpdate{"", *channel, field, cells[3], *when}, *when);
+            model.on_history(FieldUpdate{"", *channel, *field, cells[3], *when}, *when);
         }
         ++loaded;
     }

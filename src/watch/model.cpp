@@ -95,7 +95,7 @@ void WatchModel::add(const Update& update, TimePoint now) {
     if (const auto* entry = std::get_if<ChannelUpdate>(&update)) {
         add_entry(*entry, now);
     } else if (const auto* field = std::get_if<FieldUpdate>(&update)) {
-        add_field(field->channel_id, field->field, now, field->value);
+        add_field(field->channel_id, field->field.value(), now, field->value);
     } else if (const auto* raw = std::get_if<RawUpdate>(&update)) {
         store_.add(raw->topic, raw->topic, raw_topics_++, now, raw->payload);
     }

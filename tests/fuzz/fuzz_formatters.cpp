@@ -257,7 +257,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     const std::vector<tsmqtt::Update> updates{
         tsmqtt::RawUpdate{topic, payload, static_cast<int>(size % 3), size % 2 == 1, when},
-        tsmqtt::FieldUpdate{topic, size * 7919, static_cast<int>(size % 10), payload, when},
+        tsmqtt::FieldUpdate{topic, size * 7919,
+                            *tsmqtt::FieldNumber::of(static_cast<int>(size % 8) + 1), payload,
+                            when},
         tsmqtt::ChannelUpdate{topic, entry_from(payload, size), when},
     };
     for (const auto& update : updates) {

@@ -155,7 +155,7 @@ TEST_CASE("messages are classified by topic", "[subscribe]") {
     const auto field =
         to_update({"channels/7/subscribe/fields/field3", "12.5", 0, false}, false, now);
     REQUIRE(std::holds_alternative<FieldUpdate>(field));
-    CHECK(std::get<FieldUpdate>(field).field == 3);
+    CHECK(std::get<FieldUpdate>(field).field.value() == 3);
     CHECK(std::get<FieldUpdate>(field).channel_id == 7);
     const auto channel =
         to_update({"channels/7/subscribe", R"({"field1":"1"})", 0, false}, false, now);
@@ -177,7 +177,7 @@ TEST_CASE("legacy topics with a read key are classified too", "[subscribe]") {
     const auto field =
         to_update({"channels/7/subscribe/fields/field8/READKEY", "v", 0, false}, false, now);
     REQUIRE(std::holds_alternative<FieldUpdate>(field));
-    CHECK(std::get<FieldUpdate>(field).field == 8);
+    CHECK(std::get<FieldUpdate>(field).field.value() == 8);
 }
 
 TEST_CASE("a topic that is neither feed is refused unless raw", "[subscribe]") {

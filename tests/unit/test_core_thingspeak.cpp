@@ -10,14 +10,15 @@ TEST_CASE("topics follow docs/thingspeak.md", "[thingspeak]") {
     const ChannelId ch{1587079};
     CHECK(publish_topic(ch) == "channels/1587079/publish");
     CHECK(publish_topic(ch, "KEY") == "channels/1587079/publish/KEY");
-    CHECK(publish_field_topic(ch, FieldNumber{3}) == "channels/1587079/publish/fields/field3");
-    CHECK(publish_field_topic(ch, FieldNumber{3}, "K") ==
+    CHECK(publish_field_topic(ch, *FieldNumber::of(3)) == "channels/1587079/publish/fields/field3");
+    CHECK(publish_field_topic(ch, *FieldNumber::of(3), "K") ==
           "channels/1587079/publish/fields/field3/K");
     CHECK(subscribe_topic(ch) == "channels/1587079/subscribe");
     CHECK(subscribe_topic(ch, "R") == "channels/1587079/subscribe/json/R");
-    CHECK(subscribe_field_topic(ch, FieldNumber{8}) == "channels/1587079/subscribe/fields/field8");
+    CHECK(subscribe_field_topic(ch, *FieldNumber::of(8)) ==
+          "channels/1587079/subscribe/fields/field8");
     CHECK(subscribe_field_topic(ch, std::nullopt) == "channels/1587079/subscribe/fields/+");
-    CHECK(subscribe_field_topic(ch, FieldNumber{1}, "R") ==
+    CHECK(subscribe_field_topic(ch, *FieldNumber::of(1), "R") ==
           "channels/1587079/subscribe/fields/field1/R");
 }
 
@@ -46,7 +47,7 @@ TEST_CASE("subscribe topics are classified", "[thingspeak]") {
         const auto meaning = classify_subscribe_topic(c.topic);
         CHECK(meaning.kind == c.kind);
         if (c.kind != Kind::other) CHECK(meaning.channel.value == c.channel);
-        if (c.field != 0) CHECK(meaning.field->value == c.field);
+        if (c.field != 0) CHECK(meaning.field->value() == c.field);
     }
 }
 
@@ -56,8 +57,8 @@ TEST_CASE("channel IDs, field numbers and parameter names are parsed at the edge
         INFO(bad);
         CHECK_THROWS_WITH(parse_channel_id(bad), Catch::Contains("invalid channel ID"));
     }
-    CHECK(parse_field_number("field8").value == 8);
-    CHECK(parse_field_number("1").value == 1);
+    CHECK(parse_field_number("field8").value() == 8);
+    CHECK(parse_field_number("1").value() == 1);
     for (const std::string bad : {"0", "9", "field", "field10", "x"}) {
         INFO(bad);
         CHECK_THROWS_WITH(parse_field_number(bad),

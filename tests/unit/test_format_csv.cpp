@@ -70,9 +70,10 @@ TEST_CASE("csv: cells are quoted only when they must be", "[format][csv]") {
 }
 
 TEST_CASE("csv: field updates give the field number and the value", "[format][csv]") {
-    CHECK(csv(FieldUpdate{"channels/9/subscribe/fields/field3", 9, 3, "45", kReceived}) ==
-          "2021-12-11T05:36:39Z,9,3,45\n");
-    CHECK(csv(FieldUpdate{"t", 9, 8, "x,y", kReceived}) == "2021-12-11T05:36:39Z,9,8,\"x,y\"\n");
+    CHECK(csv(FieldUpdate{"channels/9/subscribe/fields/field3", 9, *FieldNumber::of(3), "45",
+                          kReceived}) == "2021-12-11T05:36:39Z,9,3,45\n");
+    CHECK(csv(FieldUpdate{"t", 9, *FieldNumber::of(8), "x,y", kReceived}) ==
+          "2021-12-11T05:36:39Z,9,8,\"x,y\"\n");
 }
 
 TEST_CASE("csv: raw updates give qos and retain as true/false", "[format][csv]") {
@@ -124,6 +125,6 @@ TEST_CASE("csv: with escape_controls, cells are escaped before quoting", "[forma
           "\x1b[2J,,,\"a\nb\",\"x,\x1b]0;t\x07\",,,,,,,,,,\xC2\x9B\\\n");
     CHECK(csv(RawUpdate{"t\x1b", "tab\tkept\r\n", 0, false, kReceived}, escaping) ==
           "2021-12-11T05:36:39Z,t\\x1B,0,false,tab\tkept\\x0D\\x0A\n");
-    CHECK(csv(FieldUpdate{"t", 1, 1, "\x07", kReceived}, escaping) ==
+    CHECK(csv(FieldUpdate{"t", 1, *FieldNumber::of(1), "\x07", kReceived}, escaping) ==
           "2021-12-11T05:36:39Z,1,1,\\x07\n");
 }

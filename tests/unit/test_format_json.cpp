@@ -58,7 +58,8 @@ TEST_CASE("json: a sparse entry is normalised: every key, ids as integers, value
 }
 
 TEST_CASE("json: field and raw updates", "[format][json]") {
-    CHECK(json_line(FieldUpdate{"channels/9/subscribe/fields/field3", 9, 3, "45", kReceived}) ==
+    CHECK(json_line(FieldUpdate{"channels/9/subscribe/fields/field3", 9, *FieldNumber::of(3), "45",
+                                kReceived}) ==
           R"({"received_at":"2021-12-11T05:36:39Z","channel_id":9,"field":3,"value":"45",)"
           R"("topic":"channels/9/subscribe/fields/field3"})"
           "\n");
@@ -103,7 +104,8 @@ TEST_CASE("json: output stays valid JSON whatever the bytes", "[format][json]") 
     CHECK(line.find('\x1b') == std::string::npos);
     CHECK(line.find("\xC2\x9B") == std::string::npos);
 
-    const auto field = parsed(json_line(FieldUpdate{"t", 1, 1, "\xC0\xAF", kReceived}));
+    const auto field =
+        parsed(json_line(FieldUpdate{"t", 1, *FieldNumber::of(1), "\xC0\xAF", kReceived}));
     CHECK(field["value"] == "\xEF\xBF\xBD\xEF\xBF\xBD");
 }
 
@@ -117,7 +119,7 @@ TEST_CASE("json: no header, and options for other formats change nothing", "[for
     for (const auto kind : {UpdateKind::channel, UpdateKind::field, UpdateKind::raw}) {
         CHECK(formatter->header(kind).empty());
     }
-    const FieldUpdate update{"t", 1, 3, "a\\b", kReceived};
+    const FieldUpdate update{"t", 1, *FieldNumber::of(3), "a\\b", kReceived};
     CHECK(formatter->format(update) == json_line(update));
     CHECK(formatter->format(update).find("humidity") == std::string::npos);
 }

@@ -41,8 +41,8 @@ TEST_CASE("payload: the payload's bytes alone, one per line", "[format][payload]
     const auto payload = formatter(Format::payload);
     CHECK(payload->header(UpdateKind::raw).empty());
     CHECK(payload->format(kBinary) == "\x00\xff\n\x1b[2J\n"s);
-    CHECK(payload->format(
-              FieldUpdate{"channels/5/subscribe/fields/field2", 5, 2, "21", kReceived}) == "21\n");
+    CHECK(payload->format(FieldUpdate{"channels/5/subscribe/fields/field2", 5, *FieldNumber::of(2),
+                                      "21", kReceived}) == "21\n");
     const auto entry = parse_feed_entry(R"({"channel_id":5,"entry_id":1,"field1":"7"})");
     CHECK(payload->format(ChannelUpdate{"channels/5/subscribe", entry, kReceived}) ==
           feed_entry_to_json(entry) + "\n");
@@ -66,7 +66,8 @@ TEST_CASE("template: named fields render as in JSON output", "[format][template]
               ->format(ChannelUpdate{"channels/1587079/subscribe", entry, kReceived}) ==
           "1587079#797 2021-12-11T05:35:31Z f1= f2=  21 ok false\n");
     CHECK(formatter(Format::templated, "{channel_id} {field}={value} {field3}")
-              ->format(FieldUpdate{"t", 5, 3, "4.5", kReceived}) == "5 3=4.5 4.5\n");
+              ->format(FieldUpdate{"t", 5, *FieldNumber::of(3), "4.5", kReceived}) ==
+          "5 3=4.5 4.5\n");
 }
 
 TEST_CASE("template: an unknown name or bad syntax is a usage error before any message",

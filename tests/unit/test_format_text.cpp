@@ -27,7 +27,7 @@ std::string text(const Update& update, FormatOptions options = {}) {
 
 FieldUpdate field_update(int field, std::string value) {
     return FieldUpdate{"channels/1587079/subscribe/fields/field" + std::to_string(field), 1587079,
-                       field, std::move(value), kReceived};
+                       *FieldNumber::of(field), std::move(value), kReceived};
 }
 
 }  // namespace

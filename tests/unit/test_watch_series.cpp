@@ -162,8 +162,8 @@ TEST_CASE("the model places entries by created_at, else by arrival, and keeps st
 
 TEST_CASE("with several channels a label names its channel", "[watch][model]") {
     WatchModel model(Span(3600), {{1, "Temp"}}, true);
-    model.on_update(FieldUpdate{"t", 12, 1, "3", kNoon}, kNoon);
-    model.on_update(FieldUpdate{"t", 13, 2, "4", kNoon}, kNoon);
+    model.on_update(FieldUpdate{"t", 12, *FieldNumber::of(1), "3", kNoon}, kNoon);
+    model.on_update(FieldUpdate{"t", 13, *FieldNumber::of(2), "4", kNoon}, kNoon);
     const auto& series = model.store().series();
     REQUIRE(series.size() == 2);
     CHECK(series[0].label() == "12 Temp");
