@@ -21,10 +21,10 @@
 #include "cli/commands.hpp"
 #include "cli/connection_options.hpp"
 #include "cli/io.hpp"
+#include "cli/session_setup.hpp"
 #include "cli/subscription.hpp"
 #include "core/error.hpp"
 #include "core/subscribe.hpp"
-#include "paho/paho_session.hpp"
 #include "terminal/terminal.hpp"
 #include "watch/history.hpp"
 #include "watch/render.hpp"
@@ -206,16 +206,16 @@ int show(terminal::Terminal& screen, SharedModel& shared, watch::ViewState view,
 }
 
 int run_watch_command(WatchArgs& args) {
-    if (!is_terminal(STDOUT_FILENO) || !is_terminal(STDIN_FILENO))
-        usage_error("watch needs a terminal; use subscribe");
     auto& connection = args.connection;
+    // --dry-run connects to nothing and draws nothing: it needs no terminal.
+    if (!connection.dry_run && (!is_terminal(STDOUT_FILENO) || !is_terminal(STDIN_FILENO)))
+        usage_error("watch needs a terminal; use subscribe");
     if (!args.read_key.empty()) connection.values.emplace_back("read-key", args.read_key);
     for (const auto& label : args.labels) connection.values.emplace_back("label", label);
     if (args.color != "auto" && args.color != "always" && args.color != "never")
         usage_error(
             fmt::format("invalid --color '{}': expected auto, always or never", args.color));
-    auto resolved = resolve_settings(connection, false);
-    register_secrets(resolved.settings);
+    const auto resolved = resolve_connection(connection, false);
     auto plan = plan_subscription(args.subscription, resolved.settings);
     const auto span = watch::parse_span(args.span);
     std::size_t channel_count = 0;
@@ -236,17 +236,21 @@ int run_watch_command(WatchArgs& args) {
 
     // Paho's threads start at the connect: they must not take the resizes.
     BlockedSignals no_resize({SIGWINCH});
+    // Until the screen takes over, -v's report and the --insecure alarm go to stderr as for
+    // subscribe; after, only the header says anything.
     StderrDiagnostics before_screen(connection.verbosity, connection.quiet);
     FdOutput out(STDOUT_FILENO);
     std::atomic<int> stop{0};
     SessionOptions options;
     options.send_while_disconnected = false;
+    options.max_message_size = plan.max_size;
     options.stop = &stop;
-    options.reconnect = !connection.no_reconnect;
-    auto opened = make_paho_session(resolved.settings, resolved.client_id, options);
-    opened->connect();
-    auto& session = *opened;
+    auto opened = open_session(resolved, connection, options, out, before_screen);
+    auto& session = *opened.session;
     session.subscribe(plan.filters, plan.qos);
+    if (opened.dry_run) return to_int(ExitCode::ok);
+    for (const auto& filter : plan.filters)
+        before_screen.note(1, fmt::format("subscribed to {}", filter));
     shared.with([](WatchModel& model) { model.on_connected(); });
     plan.reconnect = !connection.no_reconnect;
     plan.client_id = resolved.client_id;
