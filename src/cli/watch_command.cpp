@@ -189,12 +189,17 @@ int show(terminal::Terminal& screen, SharedModel& shared, watch::ViewState view,
             painted = now;
             dirty = false;
         }
+        // A paint already due is not brought forward by more updates: until then the wake
+        // pipe is left unread, so however fast updates come the screen wakes only to paint
+        // (and for keys, resizes and signals).
         const auto timeout = dirty ? std::chrono::duration_cast<std::chrono::milliseconds>(
                                          painted + kPaintInterval - now)
                                    : kIdleInterval;
-        const auto inputs = screen.wait(std::max(timeout, 1ms), shared.wake_fd(), unblocked);
+        const auto inputs =
+            screen.wait(std::max(timeout, 1ms), dirty ? -1 : shared.wake_fd(), unblocked);
         if (stop_signal().load() != 0 || feed_ended.load()) return 0;
-        dirty = shared.take_poke() || inputs.empty() || dirty;
+        // Woken by the pipe, or idle for a second (the header's "last 3s ago"): paint.
+        if (!dirty) dirty = shared.take_poke() || inputs.empty();
         for (const auto& input : inputs) {
             dirty = true;
             if (input.kind != terminal::Input::Kind::key) continue;
