@@ -24,8 +24,18 @@ class EventQueue {
         std::size_t bytes = 16u << 20;  // topics and payloads; one larger message still passes
     };
 
+    // When the writer finds the queue empty it first naps, unwoken, `count` times for `length`
+    // each before it asks to be woken (see event_queue.cpp). The default suits a subscriber,
+    // whose messages must not wait; a reader that shows them a few times a second (tsmqtt
+    // watch) can let them wait longer and be woken far less often.
+    struct Naps {
+        std::chrono::microseconds length{200};
+        int count = 5;
+    };
+
     EventQueue() = default;
     explicit EventQueue(Limits limits) : limits_(limits) {}
+    EventQueue(Limits limits, Naps naps) : limits_(limits), naps_(naps) {}
 
     // A message: waits while the queue is full and back pressure is on.
     void push_message(SessionEvent event);
@@ -50,6 +60,7 @@ class EventQueue {
     bool has_room() const;  // with mutex_ held
 
     const Limits limits_{};
+    const Naps naps_{};
     std::mutex mutex_;
     std::condition_variable ready_;      // incoming_ is no longer empty
     std::condition_variable room_;       // incoming_ has room again, or waiting is off
@@ -59,6 +70,7 @@ class EventQueue {
     bool closed_ = false;
     bool writer_asleep_ = false;      // waiting to be woken, its naps over
     std::deque<SessionEvent> taken_;  // the writer's own
+    bool flooded_ = true;             // the writer's: its last wait was shorter than its naps
 };
 
 }  // namespace tsmqtt

@@ -89,12 +89,19 @@ mqtt::ssl_options make_ssl_options(const Settings& settings) {
     return ssl;
 }
 
+// With patience, one nap as long: a reader that waits that long anyway is woken per batch.
+EventQueue::Naps naps_for(std::chrono::milliseconds patience) {
+    if (patience <= std::chrono::milliseconds::zero()) return {};
+    return {std::chrono::duration_cast<std::chrono::microseconds>(patience), 1};
+}
+
 class PahoSession final : public Session {
   public:
     PahoSession(const Settings& settings, std::string client_id, const SessionOptions& options)
         : settings_(settings),
           endpoint_(settings.endpoint()),
           options_(options),
+          events_(EventQueue::Limits{}, naps_for(options.patience)),
           probe_topic_("tsmqtt/probe/" + client_id) {
         init_paho();
         mqtt::create_options create(paho_version(settings.mqtt_version),

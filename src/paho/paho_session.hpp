@@ -4,6 +4,7 @@
 // pitfalls this works around: explicit MQTT version, QoS 0 back-pressure, FIFO tokens, the
 // slow destructor, no ssl error_handler, host-name verification.
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 
@@ -18,6 +19,9 @@ struct SessionOptions {
     std::size_t window = 1024;            // undelivered messages in flight before publish() waits
     const std::atomic<int>* stop = nullptr;   // a signal: blocking waits give up
     std::size_t max_message_size = SIZE_MAX;  // a larger payload is dropped on arrival
+    // How long a message may wait for the reader, so that it is woken once per batch rather
+    // than per message (0: a subscriber's default, at most a millisecond).
+    std::chrono::milliseconds patience{0};
     // Called on Paho's thread when the connection is lost or comes back, so that a publisher
     // blocked on a full window can still tell the user. Events are queued all the same.
     std::function<void(const SessionEvent&)> on_connection_change;

@@ -32,7 +32,7 @@ class Terminal {
     int rows() const;
     void paint(const watch::Grid& grid);
 
-    // Blocks until a key, a resize, a byte on `wake_fd`, a signal or `timeout`, with the
+    // Blocks until a key, a resize, a byte on `wake_fd` (-1: none), a signal or `timeout`, with the
     // signals in `unblocked` deliverable while it waits (ppoll), then returns what was typed.
     std::vector<Input> wait(std::chrono::milliseconds timeout, int wake_fd,
                             const sigset_t& unblocked);

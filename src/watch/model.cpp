@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <iterator>
 
@@ -119,13 +120,16 @@ void WatchModel::add_entry(const ChannelUpdate& update, TimePoint now) {
     }
 }
 
-// Called for every value of every entry: the key is built without a heap allocation, the label
-// only for a new series.
+// Called for every value of every entry: the key ("1587079/3") is built on the stack without a
+// format string to parse, the label only for a new series.
 void WatchModel::add_field(std::uint64_t channel, int field, TimePoint when,
                            std::string_view value) {
-    fmt::memory_buffer buffer;
-    fmt::format_to(std::back_inserter(buffer), "{}/{}", channel, field);
-    const std::string_view key(buffer.data(), buffer.size());
+    std::array<char, 40> buffer{};
+    constexpr std::size_t kChannelDigits = 20;  // the most a 64-bit number takes
+    auto* slash = std::to_chars(buffer.data(), buffer.data() + kChannelDigits, channel).ptr;
+    *slash = '/';
+    auto* end = std::to_chars(slash + 1, buffer.data() + buffer.size(), field).ptr;
+    const std::string_view key(buffer.data(), static_cast<std::size_t>(end - buffer.data()));
     const auto label = store_.has(key) ? std::string() : field_label(channel, field);
     store_.add(key, label, channel_order(channel) * 10 + field, when, value);
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <string_view>
 #include <vector>
 
 #include "format/formatter.hpp"
@@ -28,6 +29,11 @@ constexpr std::array<HelpLine, 6> kHelp{{
     {"Enter", "one panel alone, or all"},
     {"?", "show or hide these keys"},
 }};
+
+// "1 entry", "2 entries": a count and its noun, singular or plural.
+std::string count_of(std::size_t count, std::string_view one, std::string_view many) {
+    return fmt::format("{} {}", count, count == 1 ? one : many);
+}
 
 std::string ago(std::optional<TimePoint> last, TimePoint now) {
     if (!last) return "none yet";
@@ -66,7 +72,7 @@ void draw_header(Grid& grid, const WatchModel& model, const ViewState& view, Tim
     grid.put(0, 0, left, kReverse | kBold, grid.cols() - right_width - 1);
     grid.put(grid.cols() - right_width, 0, right, kReverse | kBold);
 
-    auto counts = fmt::format(" {} entries", model.entries());
+    auto counts = " " + count_of(model.entries(), "entry", "entries");
     if (model.history_entries() > 0)
         counts += fmt::format(" (+{} from history)", model.history_entries());
     counts += fmt::format(", {}   ", ago(model.last_entry(), now));
@@ -90,11 +96,14 @@ void draw_footer(Grid& grid, const WatchModel& model, std::size_t first, std::si
             text += fmt::format("  elevation {}", escape_for_terminal(where->elevation));
     }
     const auto total = model.store().series().size();
-    if (shown < total)
+    if (shown == 1 && total > 1) {
+        text += fmt::format("   panel {} of {}", first + 1, total);
+    } else if (shown < total) {
         text += fmt::format("   panels {}-{} of {}", first + 1, first + shown, total);
-    if (model.store().ignored_values() > 0)
-        text += fmt::format("   {} values of further topics not charted",
-                            model.store().ignored_values());
+    }
+    if (const auto ignored = model.store().ignored_values(); ignored > 0)
+        text += fmt::format("   {} of further topics not charted",
+                            count_of(ignored, "value", "values"));
     grid.put(0, row, text, kPlain);
 }
 

@@ -29,8 +29,8 @@ def screens():
         screen.close()
 
 
-def watch(screen, tool, *args, user="admin"):
-    screen.run([TSMQTT, "watch", *tool.connection("tcp", user), *args])
+def watch(screen, tool, *args, user="admin", stderr=None):
+    screen.run([TSMQTT, "watch", *tool.connection("tcp", user), *args], stderr=stderr)
 
 
 def chart_glyphs(text):
@@ -52,7 +52,7 @@ def test_labels_latest_value_and_statistics_follow_the_entries(broker, tmp_path,
         text = screen.wait_text("Temperature  21.5")
         assert "Humidity  40" in text
         assert "min 21.5  max 21.5  mean 21.5" in text
-        assert "1 entries" in text and "channel 7101" in text
+        assert " 1 entry, " in text and "channel 7101" in text
     finally:
         relay.signal(15)
         relay.wait_exit()
@@ -224,3 +224,39 @@ def test_bad_options_exit_2_before_connecting(broker, tmp_path, screens):
     watch(screen, tool, "-c", "7111", "--span", "2w")
     text = screen.wait_text("exited 2")
     assert "invalid --span '2w'" in text
+
+
+def test_verbose_reports_the_connection_on_stderr_before_the_screen(broker, tmp_path, screens):
+    tool = Tsmqtt(broker, tmp_path)
+    screen = screens(tool.env("admin"))
+    report = tmp_path / "stderr.txt"
+    watch(screen, tool, "-c", "7112", "--field", "3", "-v", stderr=report)
+    screen.wait_text("connected")
+    inject(broker, "channels/7112/subscribe/fields/field3", b"4.5")
+    screen.wait_text("field3  4.5")
+    screen.keys("q")
+    screen.wait_text("exited 0")
+    lines = report.read_text().splitlines()
+    assert f"tsmqtt: endpoint {broker.url('tcp')}" in lines, lines
+    assert "tsmqtt: connected" in lines, lines
+    assert any(line.startswith("tsmqtt: client-id ") for line in lines), lines
+    assert tool.password("admin") not in report.read_text()
+    # Once the screen is up, nothing more goes to stderr: the header says it.
+    assert lines[-1] == "tsmqtt: subscribed to channels/7112/subscribe/fields/field3", lines
+
+
+def test_dry_run_prints_what_it_would_connect_to_and_needs_no_terminal(broker, tmp_path):
+    tool = Tsmqtt(broker, tmp_path)
+    url = f"tcp://127.0.0.1:{free_port()}"  # nothing listens: a dry run connects to nothing
+    result = subprocess.run([TSMQTT, "watch", "--url", url, "-u", "admin", "-c", "7113", "--field", "2",
+                             "--dry-run"], capture_output=True, env=tool.env("admin"), timeout=20)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == b""
+    lines = result.stdout.decode().splitlines()
+    assert f"endpoint {url}" in lines, lines
+    assert lines[-1] == "subscribe channels/7113/subscribe/fields/field2 qos 0", lines
+    assert tool.password("admin") not in result.stdout.decode()
+    bad = subprocess.run([TSMQTT, "watch", "--url", url, "-c", "7113", "--span", "2w", "--dry-run"],
+                         capture_output=True, env=tool.env("admin"), timeout=20)
+    assert bad.returncode == 2
+    assert bad.stderr.decode().startswith("tsmqtt: invalid --span '2w'")

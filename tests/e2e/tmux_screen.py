@@ -32,10 +32,13 @@ class TmuxScreen:
         self._tmux("send-keys", "-t", "main", "-l", line)
         self._tmux("send-keys", "-t", "main", "Enter")
 
-    def run(self, argv, env=None):
-        """Runs argv in the shell, which then says how it exited: 'exited N'."""
+    def run(self, argv, env=None, stderr=None):
+        """Runs argv in the shell, which then says how it exited: 'exited N'. With `stderr` (a
+        path), the program's stderr goes to that file instead of the screen."""
         prefix = " ".join(f"{k}={shlex.quote(str(v))}" for k, v in (env or {}).items())
         command = " ".join(shlex.quote(str(a)) for a in argv)
+        if stderr is not None:
+            command += f" 2>{shlex.quote(str(stderr))}"
         self.type(f"{prefix} {command}; echo \"exited $?\"".strip())
 
     def keys(self, *keys):

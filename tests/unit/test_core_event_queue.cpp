@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <future>
 #include <string>
@@ -134,4 +135,29 @@ TEST_CASE("closing releases a waiting producer and drops later messages", "[even
     REQUIRE(finishes(waiting));
     queue.push_message(message("3"));
     CHECK_FALSE(queue.pop(steady::now(), nullptr));
+}
+
+TEST_CASE("a patient writer takes what came during its nap in one batch, and stops when told",
+          "[event_queue]") {
+    using namespace std::chrono_literals;
+    EventQueue queue(EventQueue::Limits{}, EventQueue::Naps{300ms, 1});
+    auto producer = std::async(std::launch::async, [&queue] {
+        std::this_thread::sleep_for(20ms);  // the writer is napping by now
+        for (const char* payload : {"a", "b", "c"}) queue.push_message(message(payload));
+    });
+    const auto started = steady::now();
+    CHECK(next_payload(queue) == "a");
+    CHECK(next_payload(queue) == "b");
+    CHECK(next_payload(queue) == "c");
+    // Unwoken, the writer came back when its nap was over: the three were one batch.
+    CHECK(steady::now() - started >= 250ms);
+    producer.get();
+    // After an empty nap it sleeps until woken; a stop request still ends the wait.
+    std::atomic<int> stop{0};
+    auto stopper = std::async(std::launch::async, [&stop] {
+        std::this_thread::sleep_for(400ms);
+        stop = 1;
+    });
+    CHECK_FALSE(queue.pop(steady::now() + kDeadline, &stop));
+    stopper.get();
 }

@@ -219,3 +219,30 @@ TEST_CASE("watch screen: text from the network cannot reach the terminal raw", "
     CHECK(text.find("evil/\\x1B[2J\\x1B]0;owned\\x07") != std::string::npos);
     CHECK(text.find("wide ?") != std::string::npos);  // a double-width character: one '?'
 }
+
+TEST_CASE("watch screen: every count is singular or plural as it should be", "[watch][render]") {
+    WatchModel model(Span(3600), {}, false);
+    const auto header = [&] { return render(model, view_of(), 80, 24, kNoon).row_text(1); };
+    CHECK(header().find(" 0 entries, none yet") != std::string::npos);
+    feed(model, 1587079, 1, kNoon, "1");
+    CHECK(header().find(" 1 entry, last 0s ago") != std::string::npos);
+    feed(model, 1587079, 1, kNoon, "2");
+    CHECK(header().find(" 2 entries, last 0s ago") != std::string::npos);
+    model.on_history(ChannelUpdate{}, kNoon);
+    CHECK(header().find(" 2 entries (+1 from history)") != std::string::npos);
+
+    WatchModel raw(Span(3600), {}, false);
+    const auto footer = [&] { return render(raw, view_of(), 80, 24, kNoon).row_text(23); };
+    for (std::size_t i = 0; i <= SeriesStore::kMaxSeries; ++i)
+        raw.on_update(RawUpdate{fmt::format("t/{}", i), "1", 0, false, kNoon}, kNoon);
+    CHECK(footer().find("   1 value of further topics not charted") != std::string::npos);
+    raw.on_update(RawUpdate{"t/more", "1", 0, false, kNoon}, kNoon);
+    CHECK(footer().find("   2 values of further topics not charted") != std::string::npos);
+    CHECK(footer().find(fmt::format(" of {}", SeriesStore::kMaxSeries)) != std::string::npos);
+
+    auto zoomed = view_of();
+    zoomed.apply(Key::zoom, 2, kNoon);
+    feed(model, 1587079, 2, kNoon, "3");
+    CHECK(render(model, zoomed, 80, 24, kNoon).row_text(23).find("   panel 1 of 2") !=
+          std::string::npos);
+}
