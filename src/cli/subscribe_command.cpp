@@ -74,6 +74,7 @@ int run_subscribe_command(SubscribeArgs& args) {
     auto& connection = args.connection;
     if (!args.read_key.empty()) connection.values.emplace_back("read-key", args.read_key);
     for (const auto& label : args.labels) connection.values.emplace_back("label", label);
+    connection.channels = args.channels;
     const auto resolved = resolve_connection(connection, false);
     const auto plan = make_plan(args, resolved.settings);
 

@@ -211,6 +211,7 @@ int run_watch_command(WatchArgs& args) {
     auto& connection = args.connection;
     if (!args.read_key.empty()) connection.values.emplace_back("read-key", args.read_key);
     for (const auto& label : args.labels) connection.values.emplace_back("label", label);
+    connection.channels = args.subscription.channels;
     if (args.color != "auto" && args.color != "always" && args.color != "never")
         usage_error(
             fmt::format("invalid --color '{}': expected auto, always or never", args.color));
