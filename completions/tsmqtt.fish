@@ -118,7 +118,7 @@ complete -c tsmqtt -n $sessions -l no-profile -d 'Use no profile, not even the d
 complete -c tsmqtt -n $sessions -l password-file -r -F -d 'Read the password from FILE (- = stdin)'
 complete -c tsmqtt -n $sessions -l ask-password -d 'Prompt for the password without echo'
 complete -c tsmqtt -n $sessions -l no-reconnect -d 'Exit 3 when the connection is lost'
-complete -c tsmqtt -n $sessions -s v -l verbose -d 'More diagnostics on stderr (repeatable)'
+complete -c tsmqtt -n $sessions -s v -l verbose -d 'More diagnostics on stderr (-vv: each packet too)'
 complete -c tsmqtt -n $sessions -s q -l quiet -d 'No diagnostics but errors'
 complete -c tsmqtt -n $sessions -l dry-run -d 'Print what would be sent; connect to nothing'
 complete -c tsmqtt -n $sessions -l help -d 'Print help and exit'

@@ -105,7 +105,8 @@ void add_connection_options(CLI::App& app, ConnectionArgs& args) {
     app.add_flag("--no-reconnect", args.no_reconnect,
                  "Exit 3 when the connection is lost instead of reconnecting")
         ->group(group);
-    app.add_flag("-v,--verbose", args.verbosity, "More diagnostics on stderr (repeatable)")
+    app.add_flag("-v,--verbose", args.verbosity,
+                 "More diagnostics on stderr (-vv: each packet too)")
         ->group("Diagnostics");
     app.add_flag("-q,--quiet", args.quiet, "No diagnostics but errors")->group("Diagnostics");
     app.add_flag(
