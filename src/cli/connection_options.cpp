@@ -144,6 +144,12 @@ Resolved resolve_settings(const ConnectionArgs& args, bool stdin_taken) {
     }
     apply_environment(settings, env);
     apply_command_line(settings, args.values);
+    for (const auto& text : args.channels) {
+        const auto channel = parse_channel_id(text);
+        if (std::find(resolved.channels.begin(), resolved.channels.end(), channel) ==
+            resolved.channels.end())
+            resolved.channels.push_back(channel);
+    }
     if (!args.password_file.empty()) {
         const auto password = read_password_file(args.password_file, stop_signal());
         apply_setting(settings, SettingId::password, password, Origin::command_line,
@@ -154,12 +160,6 @@ Resolved resolve_settings(const ConnectionArgs& args, bool stdin_taken) {
     if (args.ask_password) {
         apply_setting(settings, SettingId::password, prompt_password("Password: "),
                       Origin::command_line, "--ask-password");
-    }
-    for (const auto& text : args.channels) {
-        const auto channel = parse_channel_id(text);
-        if (std::find(resolved.channels.begin(), resolved.channels.end(), channel) ==
-            resolved.channels.end())
-            resolved.channels.push_back(channel);
     }
     resolved.client_id = settings.client_id.empty() ? random_client_id() : settings.client_id;
     return resolved;
