@@ -80,6 +80,18 @@ def test_a_thingspeak_profile_sends_nothing_to_another_host(fake, env, tmp_path,
     assert_no_secret(result)
 
 
+def test_subscribe_keeps_the_profile_to_its_host_too(fake, env, tmp_path):
+    add_profile(env, tmp_path, "home", "-c", "1587079")
+    result = run(["subscribe", "-v", "--url", fake.url(), "--timeout", "0.5"], env)
+    assert result.code == 2 and "no channel" in result.err, result.err  # not even its channel
+    assert fake.connects == []
+    result = run(["subscribe", "-v", "--url", fake.url(), "-c", "5", "--timeout", "0.5"], env)
+    assert result.code == 6, result.err
+    assert "profile 'home' not used: it is for mqtt3.thingspeak.com, not 127.0.0.1" in said(result)
+    assert_nothing_of_the_profile(fake.connects[0])
+    assert fake.subscribed == [[("channels/5/subscribe", 0)]]
+
+
 def test_a_profile_named_for_another_host_is_left_out_with_a_warning(fake, env, tmp_path):
     add_profile(env, tmp_path, "home")
     named = run(["publish", "--profile", "home", "--url", fake.url(), "-t", "x", "-m", "1"], env)
