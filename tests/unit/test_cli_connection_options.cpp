@@ -174,7 +174,7 @@ TEST_CASE("the -v report shows the channels in force and why no profile is used"
           "profile 'home' (--profile) from /cfg/profiles.toml");
 }
 
-TEST_CASE("--profile needs a name and excludes --no-profile", "[cli]") {
+TEST_CASE("the --profile option needs a name and excludes --no-profile", "[cli]") {
     const auto parse = [](std::vector<std::string> argv) {
         CLI::App app;
         app.set_help_flag("--help");

@@ -259,8 +259,10 @@ TEST_CASE("a profile is used only for the host it names, whatever the port or tr
               .empty());
 }
 
-TEST_CASE("--no-profile, else TSMQTT_NO_PROFILE unless --profile names one, turns profiles off",
-          "[resolve][host-rule]") {
+TEST_CASE(
+    "the --no-profile option, else TSMQTT_NO_PROFILE unless --profile names one, turns profiles "
+    "off",
+    "[resolve][host-rule]") {
     CHECK(profiles_off(true, false, env_of({})) == "--no-profile");
     CHECK(profiles_off(false, false, env_of({})).empty());
     for (const auto* yes : {"1", "true", "YES", "on"})
