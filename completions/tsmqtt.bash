@@ -5,12 +5,12 @@
 
 # Options that take no value; every other option takes one (publish --field takes two).
 _tsmqtt_flags=' --help -V --version --insecure --ask-password --no-reconnect -v --verbose '
-_tsmqtt_flags+=' -q --quiet --dry-run --strict --stdin --stdin-whole -r --retain --no-header --default --yes '
+_tsmqtt_flags+=' -q --quiet --no-profile --dry-run --strict --stdin --stdin-whole -r --retain --no-header --default --yes '
 
 _tsmqtt_connection_options='--url -h -H --host -p --port -T --transport --ws-path -i --client-id
  -u --username --cafile --capath --cert --key --insecure --keepalive --connect-timeout
  --mqtt-version'
-_tsmqtt_session_options='--profile --password-file --ask-password --no-reconnect
+_tsmqtt_session_options='--profile --no-profile --password-file --ask-password --no-reconnect
  -v --verbose -q --quiet --dry-run --help'
 _tsmqtt_publish_options="-c --channel --status --lat --long --elevation --created-at --field
  --write-key --columns --strict --stdin --interval --flush-timeout --unsent --outbox

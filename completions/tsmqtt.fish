@@ -114,10 +114,11 @@ complete -c tsmqtt -n $settings -l mqtt-version -x -a '3.1.1 5' -d 'MQTT protoco
 # Publish and subscribe.
 set -l sessions '__tsmqtt_in publish subscribe watch'
 complete -c tsmqtt -n $sessions -l profile -x -a '(__tsmqtt_profiles)' -d 'Use a saved profile (env TSMQTT_PROFILE)'
+complete -c tsmqtt -n $sessions -l no-profile -d 'Use no profile, not even the default (env TSMQTT_NO_PROFILE=1)'
 complete -c tsmqtt -n $sessions -l password-file -r -F -d 'Read the password from FILE (- = stdin)'
 complete -c tsmqtt -n $sessions -l ask-password -d 'Prompt for the password without echo'
 complete -c tsmqtt -n $sessions -l no-reconnect -d 'Exit 3 when the connection is lost'
-complete -c tsmqtt -n $sessions -s v -l verbose -d 'More diagnostics on stderr (repeatable)'
+complete -c tsmqtt -n $sessions -s v -l verbose -d 'More diagnostics on stderr (-vv: each packet too)'
 complete -c tsmqtt -n $sessions -s q -l quiet -d 'No diagnostics but errors'
 complete -c tsmqtt -n $sessions -l dry-run -d 'Print what would be sent; connect to nothing'
 complete -c tsmqtt -n $sessions -l help -d 'Print help and exit'

@@ -2,7 +2,9 @@
 #include "cli/connection_options.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 #include <random>
@@ -43,12 +45,57 @@ void add_setting_rows(CLI::App& app, std::vector<std::pair<std::string, std::str
     }
 }
 
+// The profile --profile, TSMQTT_PROFILE or the file's default names, if any, applied to
+// resolved.settings when it is for the host `above` names (or `above` names none).
+void apply_chosen_profile(Resolved& resolved, const ConnectionArgs& args, const EnvLookup& env,
+                          const Settings& above) {
+    const bool named = !args.profile.empty() || env("TSMQTT_PROFILE").value_or("") != "";
+    std::optional<std::filesystem::path> path;
+    try {
+        path = profile_file_path(env);
+    } catch (const Error&) {
+        if (named) throw;
+    }
+    if (!path) return;
+    const auto store = ProfileStore::load(*path);
+    const auto choice = choose_profile(args.profile, env, store.default_name());
+    if (choice.name.empty()) return;
+    const auto* profile = store.find(choice.name);
+    if (profile == nullptr) {
+        fail(ExitCode::config,
+             fmt::format("unknown profile '{}' (from {}; see: tsmqtt profile list; file {})",
+                         choice.name, choice.reason, path->string()));
+    }
+    Settings with_profile;
+    apply_profile(with_profile, *profile, path->string());
+    resolved.profile_note = profile_not_used(choice.name, with_profile, above);
+    if (!resolved.profile_note.empty()) {
+        resolved.profile_named_unused = choice.reason != "default";
+        return;
+    }
+    resolved.settings = std::move(with_profile);
+    resolved.profile = choice.name;
+    resolved.profile_reason = choice.reason;
+    resolved.profile_file = path->string();
+}
+
 }  // namespace
 
 void add_connection_options(CLI::App& app, ConnectionArgs& args) {
     const std::string group = "Connection";
     add_setting_rows(app, args.values, group);
-    app.add_option("--profile", args.profile, "Use a saved profile (env TSMQTT_PROFILE)")
+    auto* profile =
+        app.add_option("--profile", args.profile,
+                       "Use a saved profile (env TSMQTT_PROFILE); only for the host it names")
+            ->check([](const std::string& name) {
+                return name.empty()
+                           ? std::string("a profile name is needed (for none: --no-profile)")
+                           : std::string();
+            })
+            ->group(group);
+    app.add_flag("--no-profile", args.no_profile,
+                 "Use no profile, not even the default (env TSMQTT_NO_PROFILE=1)")
+        ->excludes(profile)
         ->group(group);
     app.add_option("--password-file", args.password_file,
                    "Read the password from FILE (- = stdin); or env TSMQTT_PASSWORD")
@@ -58,7 +105,8 @@ void add_connection_options(CLI::App& app, ConnectionArgs& args) {
     app.add_flag("--no-reconnect", args.no_reconnect,
                  "Exit 3 when the connection is lost instead of reconnecting")
         ->group(group);
-    app.add_flag("-v,--verbose", args.verbosity, "More diagnostics on stderr (repeatable)")
+    app.add_flag("-v,--verbose", args.verbosity,
+                 "More diagnostics on stderr (-vv: each packet too)")
         ->group("Diagnostics");
     app.add_flag("-q,--quiet", args.quiet, "No diagnostics but errors")->group("Diagnostics");
     app.add_flag(
@@ -84,32 +132,24 @@ Resolved resolve_settings(const ConnectionArgs& args, bool stdin_taken) {
             "way");
     }
 
-    const bool named = !args.profile.empty() || env("TSMQTT_PROFILE").value_or("") != "";
-    std::optional<std::filesystem::path> path;
-    try {
-        path = profile_file_path(env);
-    } catch (const Error&) {
-        if (named) throw;
-    }
-    if (path) {
-        const auto store = ProfileStore::load(*path);
-        const auto choice = choose_profile(args.profile, env, store.default_name());
-        if (!choice.name.empty()) {
-            const auto* profile = store.find(choice.name);
-            if (profile == nullptr) {
-                fail(
-                    ExitCode::config,
-                    fmt::format("unknown profile '{}' (from {}; see: tsmqtt profile list; file {})",
-                                choice.name, choice.reason, path->string()));
-            }
-            apply_profile(settings, *profile, path->string());
-            resolved.profile = choice.name;
-            resolved.profile_reason = choice.reason;
-            resolved.profile_file = path->string();
-        }
+    // What the environment and the command line say alone: whether they name a broker.
+    Settings above;
+    apply_environment(above, env);
+    apply_command_line(above, args.values);
+    const auto off = profiles_off(args.no_profile, !args.profile.empty(), env);
+    if (!off.empty()) {
+        resolved.profile_note = fmt::format("profile none ({})", off);
+    } else {
+        apply_chosen_profile(resolved, args, env, above);
     }
     apply_environment(settings, env);
     apply_command_line(settings, args.values);
+    for (const auto& text : args.channels) {
+        const auto channel = parse_channel_id(text);
+        if (std::find(resolved.channels.begin(), resolved.channels.end(), channel) ==
+            resolved.channels.end())
+            resolved.channels.push_back(channel);
+    }
     if (!args.password_file.empty()) {
         const auto password = read_password_file(args.password_file, stop_signal());
         apply_setting(settings, SettingId::password, password, Origin::command_line,
@@ -139,10 +179,13 @@ std::vector<std::string> describe_settings(const Resolved& resolved) {
     const auto endpoint = s.endpoint();
     const auto transport = transport_info(endpoint.transport);
     std::vector<std::string> lines;
-    lines.push_back(resolved.profile.empty()
-                        ? std::string("profile none")
-                        : fmt::format("profile '{}' ({}) from {}", resolved.profile,
-                                      resolved.profile_reason, resolved.profile_file));
+    if (!resolved.profile.empty()) {
+        lines.push_back(fmt::format("profile '{}' ({}) from {}", resolved.profile,
+                                    resolved.profile_reason, resolved.profile_file));
+    } else {
+        lines.push_back(resolved.profile_note.empty() ? std::string("profile none")
+                                                      : resolved.profile_note);
+    }
     for (const auto& row : setting_table()) {
         const auto line = [&](const auto& value) {
             lines.push_back(fmt::format("{} {} ({})", row.key, value, s.source(row.id)));
@@ -222,7 +265,13 @@ std::vector<std::string> describe_settings(const Resolved& resolved) {
                 line(s.mqtt_version == MqttVersion::v5 ? "5" : "3.1.1");
                 break;
             case SettingId::channel:
-                if (s.channel) line(s.channel->value);
+                if (!resolved.channels.empty()) {
+                    std::vector<std::uint64_t> ids;
+                    for (const auto channel : resolved.channels) ids.push_back(channel.value);
+                    lines.push_back(fmt::format("channel {} (command line)", fmt::join(ids, ", ")));
+                } else if (s.channel) {
+                    line(s.channel->value);
+                }
                 break;
             case SettingId::write_key:
                 if_set(s.write_key);

@@ -14,7 +14,11 @@ namespace tsmqtt::cli {
 
 struct ConnectionArgs {
     std::vector<std::pair<std::string, std::string>> values;  // setting key -> value, in order
-    std::string profile;
+    std::string profile;      // --profile NAME (never empty: '' is refused)
+    bool no_profile = false;  // --no-profile
+    // The repeatable -c of subscribe and watch, which is not the channel setting (that holds
+    // one): only for the -v report, which names the channels in force.
+    std::vector<std::string> channels;
     std::string password_file;
     bool ask_password = false;
     bool dry_run = false;
@@ -34,11 +38,18 @@ struct Resolved {
     std::string profile;         // the profile applied, if any
     std::string profile_reason;  // why: "--profile", "TSMQTT_PROFILE" or "default"
     std::string profile_file;
+    // When no profile is applied, why, for -v: "profile none (--no-profile)", "profile 'home'
+    // not used: it is for mqtt3.thingspeak.com, not 127.0.0.1".
+    std::string profile_note;
+    bool profile_named_unused = false;  // --profile or TSMQTT_PROFILE named it, and it is not used
+    std::vector<ChannelId> channels;    // from ConnectionArgs::channels, each once
 };
 
 // Applies profile, environment and command line; reads --password-file; prompts.
 // `stdin_taken` refuses --password-file - when stdin carries the data. Without --profile or
-// TSMQTT_PROFILE, a profile file that cannot be located (no HOME) just means no profile.
+// TSMQTT_PROFILE, a profile file that cannot be located (no HOME) just means no profile. With
+// --no-profile or TSMQTT_NO_PROFILE=1 the profile file is not read; a profile for another host
+// than the environment or the command line names is read but not applied (profile_not_used).
 Resolved resolve_settings(const ConnectionArgs& args, bool stdin_taken);
 
 // The loud warning --insecure owes the user on a TLS connection ("" when none is due).

@@ -21,11 +21,17 @@ OpenedSession open_session(const Resolved& resolved, const ConnectionArgs& args,
         opened.dry_run = true;
         return opened;
     }
+    // A profile asked for by name and left out deserves a word even without -v.
+    if (resolved.profile_named_unused && args.verbosity < 1)
+        diagnostics.warn(resolved.profile_note);
     for (const auto& line : describe_settings(resolved)) diagnostics.note(1, line);
     if (const auto warning = insecure_warning(resolved.settings); !warning.empty())
         diagnostics.alarm(warning);
     options.reconnect = !args.no_reconnect;
     if (options.stop == nullptr) options.stop = &stop_signal();
+    // -vv: each packet, through the diagnostics, which mask secrets and escape network text.
+    if (args.verbosity >= 2 && !args.quiet)
+        options.packet_log = [&diagnostics](std::string_view line) { diagnostics.note(2, line); };
     opened.session = make_paho_session(resolved.settings, resolved.client_id, options);
     if (connect == Connect::now) {
         opened.session->connect();

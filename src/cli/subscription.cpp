@@ -102,6 +102,7 @@ void add_subscription_options(CLI::App& app, SubscriptionArgs& args, const Subsc
 }
 
 void add_subscription_settings(const SubscriptionArgs& args, ConnectionArgs& connection) {
+    connection.channels = args.channels;  // for the -v report of the channels in force
     if (!args.read_key.empty()) connection.values.emplace_back("read-key", args.read_key);
     for (const auto& label : args.labels) connection.values.emplace_back("label", label);
 }

@@ -36,7 +36,8 @@ struct SubscriptionHelp {
 // --topic beside -c or --field, and a --color other than auto, always or never.
 void add_subscription_options(CLI::App& app, SubscriptionArgs& args, const SubscriptionHelp& help);
 
-// --read-key and --label are settings (a profile can hold them too): hands them to `connection`.
+// --read-key and --label are settings (a profile can hold them too): hands them to `connection`,
+// and the -c channels for its -v report.
 void add_subscription_settings(const SubscriptionArgs& args, ConnectionArgs& connection);
 
 // The filters, QoS, raw mode and kind of updates; throws Error(usage) naming a bad channel,

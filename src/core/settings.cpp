@@ -119,10 +119,9 @@ int parse_int_in(const SettingInfo& info, std::string_view value, int low, int h
 }
 
 bool parse_bool(const SettingInfo& info, std::string_view value) {
-    const auto word = lower(value);
-    if (word == "true" || word == "1" || word == "yes" || word == "on") return true;
-    if (word == "false" || word == "0" || word == "no" || word == "off") return false;
-    invalid(info, value, "true, false, yes, no, on, off, 1 or 0");
+    const auto parsed = parse_boolean(value);
+    if (!parsed) invalid(info, value, "true, false, yes, no, on, off, 1 or 0");
+    return *parsed;
 }
 
 // The URL parser's rule (valid_host); an IPv6 address may come in brackets.
@@ -346,6 +345,13 @@ Endpoint Settings::endpoint() const {
     endpoint.port = port.value_or(transport_info(transport).default_port);
     if (transport_info(transport).websocket) endpoint.path = ws_path;
     return endpoint;
+}
+
+std::optional<bool> parse_boolean(std::string_view text) {
+    const auto word = lower(text);
+    if (word == "true" || word == "1" || word == "yes" || word == "on") return true;
+    if (word == "false" || word == "0" || word == "no" || word == "off") return false;
+    return std::nullopt;
 }
 
 std::string mask_secret(std::string_view secret) {

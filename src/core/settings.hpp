@@ -120,4 +120,8 @@ void apply_setting(Settings& settings, std::string_view key, std::string_view va
 
 std::string mask_secret(std::string_view secret);  // "****" plus at most the last 2 characters
 
+// A yes/no value as settings and switches read it: true, 1, yes, on; false, 0, no, off (any
+// case). nullopt for anything else.
+std::optional<bool> parse_boolean(std::string_view text);
+
 }  // namespace tsmqtt

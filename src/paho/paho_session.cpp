@@ -16,6 +16,7 @@
 
 #include "core/error.hpp"
 #include "core/event_queue.hpp"
+#include "paho/packet_log.hpp"
 #include "paho/paho_errors.hpp"
 #include "paho/paho_waits.hpp"
 
@@ -101,6 +102,7 @@ class PahoSession final : public Session {
         : settings_(settings),
           endpoint_(settings.endpoint()),
           options_(options),
+          log_(options.packet_log),
           events_(EventQueue::Limits{}, naps_for(options.patience)),
           probe_topic_("tsmqtt/probe/" + client_id) {
         init_paho();
@@ -120,6 +122,8 @@ class PahoSession final : public Session {
             }
             event.message.qos = message->get_qos();
             event.message.retained = message->is_retained();
+            log_.publish_received(event.message.topic, event.message.qos, event.message.retained,
+                                  payload.size());
             events_.push_message(std::move(event));
         });
         client_->set_connection_lost_handler([this](const std::string& cause) {
@@ -132,6 +136,7 @@ class PahoSession final : public Session {
             events_.push_control(std::move(event));
         });
         client_->set_connected_handler([this](const std::string&) {
+            log_.connack(0);
             const bool again = ever_connected_.exchange(true);
             connected_ = true;
             if (again) {
@@ -161,6 +166,7 @@ class PahoSession final : public Session {
         const auto started = steady::now();
         const FirstConnect shortcuts(endpoint_.transport == Transport::tcp);
         try {
+            log_.connect(endpoint_, client_->get_client_id(), settings_);
             auto token = client_->connect(connect_options());
             while (!token->wait_for(kPoll)) {
                 if (options_.stop != nullptr && options_.stop->load() != 0) {
@@ -169,6 +175,7 @@ class PahoSession final : public Session {
             }
             connected_ = true;
         } catch (const mqtt::exception& e) {
+            if (!connack_reason(e.get_return_code()).empty()) log_.connack(e.get_return_code());
             const auto waited =
                 std::chrono::duration_cast<std::chrono::seconds>(steady::now() - started);
             if (waited.count() >= settings_.connect_timeout) {
@@ -197,6 +204,8 @@ class PahoSession final : public Session {
                 auto token = client_->publish(message.topic, message.payload.data(),
                                               message.payload.size(), message.qos, message.retain);
                 pending_.push_back({++last_id_, std::move(token), message.qos, generation});
+                log_.publish_sent(message.topic, message.qos, message.retain,
+                                  message.payload.size());
                 collect();  // a probe right behind the message, when none is out
                 return last_id_;
             } catch (const mqtt::exception& e) {
@@ -232,6 +241,7 @@ class PahoSession final : public Session {
             ~Restore() { events.set_back_pressure(true); }
         } restore{events_};
         try {
+            log_.subscribe(filters, qos);
             auto token = client_->subscribe(topics, qoses);
             // Polled, so that a signal ends the wait for a SUBACK that never comes.
             while (!token->wait_for(kPoll)) {
@@ -240,6 +250,7 @@ class PahoSession final : public Session {
                 }
             }
             const auto codes = token->get_subscribe_response().get_reason_codes();
+            log_.suback(filters, {codes.begin(), codes.end()});
             for (std::size_t i = 0; i < codes.size() && i < filters.size(); ++i) {
                 if (codes[i] >= 0x80) {
                     fail(
@@ -264,6 +275,7 @@ class PahoSession final : public Session {
             return;
         }
         try {
+            log_.disconnect();
             client_->disconnect(std::chrono::seconds(settings_.connect_timeout))->wait();
         } catch (const mqtt::exception& e) {
             connected_ = false;
@@ -337,6 +349,7 @@ class PahoSession final : public Session {
             if (written == State::failed) {
                 news_.lost.push_back(front.id);
             } else if (front.qos > 0 || front.id <= vouched_) {
+                if (front.qos > 0) log_.acknowledged(front.qos);
                 news_.confirmed.push_back(front.id);
             } else {
                 break;
@@ -400,6 +413,7 @@ class PahoSession final : public Session {
     Settings settings_;
     Endpoint endpoint_;
     SessionOptions options_;
+    PacketLog log_;
     std::unique_ptr<mqtt::async_client> client_;
     EventQueue events_;
     std::deque<Pending> pending_;

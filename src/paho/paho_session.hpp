@@ -7,6 +7,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <string_view>
 
 #include "core/session.hpp"
 #include "core/settings.hpp"
@@ -25,6 +26,9 @@ struct SessionOptions {
     // Called on Paho's thread when the connection is lost or comes back, so that a publisher
     // blocked on a full window can still tell the user. Events are queued all the same.
     std::function<void(const SessionEvent&)> on_connection_change;
+    // -vv: given one line per packet sent or received (paho/packet_log.hpp), on the caller's
+    // thread or Paho's. Empty: no packet is described.
+    std::function<void(std::string_view)> packet_log;
 };
 
 std::unique_ptr<Session> make_paho_session(const Settings& settings, std::string client_id,

@@ -3,6 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "core/error.hpp"
 
 namespace tsmqtt {
@@ -15,6 +18,31 @@ ProfileChoice choose_profile(std::string_view command_line, const EnvLookup& env
     }
     if (store_default) return {*store_default, "default"};
     return {};
+}
+
+std::string profiles_off(bool no_profile_option, bool profile_option, const EnvLookup& env) {
+    if (no_profile_option) return "--no-profile";
+    const auto value = env("TSMQTT_NO_PROFILE").value_or("");
+    if (value.empty()) return {};
+    const auto off = parse_boolean(value);
+    if (!off) {
+        usage_error(fmt::format(
+            "invalid TSMQTT_NO_PROFILE '{}': expected 1 (no profile) or 0; or unset it", value));
+    }
+    return *off && !profile_option ? "TSMQTT_NO_PROFILE" : "";
+}
+
+std::string profile_not_used(std::string_view name, const Settings& with_profile,
+                             const Settings& above) {
+    if (!above.explicitly_set(SettingId::host)) return {};
+    const auto same = std::equal(above.host.begin(), above.host.end(), with_profile.host.begin(),
+                                 with_profile.host.end(), [](char a, char b) {
+                                     return std::tolower(static_cast<unsigned char>(a)) ==
+                                            std::tolower(static_cast<unsigned char>(b));
+                                 });
+    if (same) return {};
+    return fmt::format("profile '{}' not used: it is for {}, not {}", name, with_profile.host,
+                       above.host);
 }
 
 void apply_profile(Settings& settings, const Profile& profile, std::string_view file) {

@@ -18,6 +18,7 @@ import time
 from datetime import datetime, timezone
 from urllib.parse import urlencode
 
+from fake_broker import read_packet, remaining_length
 from harness import ADMIN, TSMQTT, wait_for
 
 ISO_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
@@ -216,43 +217,13 @@ class ScriptedBroker:
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
 
-    @staticmethod
-    def _read_packet(conn):
-        header = conn.recv(1)
-        if not header:
-            raise ConnectionError("closed")
-        length, shift = 0, 0
-        while True:
-            byte = conn.recv(1)[0]
-            length |= (byte & 0x7F) << shift
-            shift += 7
-            if not byte & 0x80:
-                break
-        body = b""
-        while len(body) < length:
-            chunk = conn.recv(length - len(body))
-            if not chunk:
-                raise ConnectionError("closed")
-            body += chunk
-        return header[0], body
-
     def _read_until(self, conn, packet_type):
         while True:
-            kind, body = self._read_packet(conn)
+            kind, body = read_packet(conn)
             if kind >> 4 == 12:  # PINGREQ
                 conn.sendall(b"\xd0\x00")
             if kind >> 4 == packet_type:
                 return body
-
-    @staticmethod
-    def _remaining_length(n):
-        out = bytearray()
-        while True:
-            byte = n % 128
-            n //= 128
-            out.append(byte | (0x80 if n else 0))
-            if not n:
-                return bytes(out)
 
     def _subscribe_filters(self, body):
         filters, i = [], 2
@@ -281,7 +252,7 @@ class ScriptedBroker:
                         body = self._read_until(conn, 8)
                         filters = self._subscribe_filters(body)
                         if step == "suback":
-                            conn.sendall(b"\x90" + self._remaining_length(2 + len(filters)) + body[:2]
+                            conn.sendall(b"\x90" + remaining_length(2 + len(filters)) + body[:2]
                                          + b"\x00" * len(filters))
                     elif step == "close":
                         conn.close()
@@ -292,7 +263,7 @@ class ScriptedBroker:
                         _, topic, payload = step
                         topic = topic.encode()
                         body = len(topic).to_bytes(2, "big") + topic + payload
-                        conn.sendall(b"\x30" + self._remaining_length(len(body)) + body)
+                        conn.sendall(b"\x30" + remaining_length(len(body)) + body)
             except (ConnectionError, OSError):
                 conn.close()
 

@@ -257,32 +257,38 @@ def test_dry_run_names_the_source_of_every_setting(tmp_path, env, config, broker
                  "channel 1001 (profile 'dev')", "publish channels/1001/publish qos 0: field1=1"):
         assert line in said, (line, said)
 
-    with_env = dict(env, TSMQTT_HOST="env-host.example", TSMQTT_KEEPALIVE="40", TSMQTT_CHANNEL="2002",
+    # The host the profile names (any other would leave the profile out: test_credentials.py).
+    with_env = dict(env, TSMQTT_HOST="127.0.0.1", TSMQTT_KEEPALIVE="40", TSMQTT_CHANNEL="2002",
                     TSMQTT_CLIENT_ID="env-client")
     overridden = run(["publish", "--dry-run", "field1=1"], with_env)
     said = lines(overridden.out)
-    for line in (f"endpoint tcp://env-host.example:{tcp}", "host env-host.example (environment TSMQTT_HOST)",
+    for line in (f"endpoint tcp://127.0.0.1:{tcp}", "host 127.0.0.1 (environment TSMQTT_HOST)",
                  f"port {tcp} (profile 'dev' (url))", "keepalive 40 (environment TSMQTT_KEEPALIVE)",
                  "client-id env-client (environment TSMQTT_CLIENT_ID)", "channel 2002 (environment TSMQTT_CHANNEL)",
                  "publish channels/2002/publish qos 0: field1=1"):
         assert line in said, (line, said)
 
-    command_line = run(["publish", "--dry-run", "-H", "cli-host.example", "--keepalive", "50", "-c", "3003",
+    command_line = run(["publish", "--dry-run", "-H", "127.0.0.1", "--keepalive", "50", "-c", "3003",
                         "field1=1"], with_env)
     said = lines(command_line.out)
-    for line in (f"endpoint tcp://cli-host.example:{tcp}", "host cli-host.example (command line)",
+    for line in (f"endpoint tcp://127.0.0.1:{tcp}", "host 127.0.0.1 (command line)",
                  "keepalive 50 (command line)", "client-id env-client (environment TSMQTT_CLIENT_ID)",
                  "channel 3003 (command line)", "publish channels/3003/publish qos 0: field1=1"):
         assert line in said, (line, said)
 
     # A whole --url on the command line replaces the profile's endpoint, parts and sources.
-    url = run(["subscribe", "--dry-run", "--url", "wss://cli.example/ws"], env)
+    url = run(["subscribe", "--dry-run", "--url", "wss://127.0.0.1/ws"], env)
     said = lines(url.out)
-    for line in ("endpoint wss://cli.example:443/ws", "transport wss (command line (url))",
-                 "host cli.example (command line (url))", "port 443 (default for wss)",
+    for line in ("endpoint wss://127.0.0.1:443/ws", "transport wss (command line (url))",
+                 "host 127.0.0.1 (command line (url))", "port 443 (default for wss)",
                  "ws-path /ws (command line (url))", "subscribe channels/1001/subscribe qos 0"):
         assert line in said, (line, said)
-    for result in (plain, overridden, command_line, url):
+    # Another host: the profile is not used at all, its channel and client ID included.
+    other = run(["subscribe", "--dry-run", "-c", "5", "--url", "wss://cli.example/ws"], env)
+    said = lines(other.out)
+    assert said[0] == "profile 'dev' not used: it is for 127.0.0.1, not cli.example", said
+    assert "channel 5 (command line)" in said and "username none" in said, said
+    for result in (plain, overridden, command_line, url, other):
         assert result.code == 0, result.err
         assert_no_secret(result, SECRETS, "dry run")
 

@@ -144,3 +144,48 @@ TEST_CASE("every connection option goes through the table to its setting and the
     CHECK(options == 15);
     CHECK(setting_info(SettingId::password).flags.empty());
 }
+
+TEST_CASE("the -v report shows the channels in force and why no profile is used", "[cli]") {
+    Settings settings;
+    apply_setting(settings, SettingId::channel, "1587079", Origin::profile, "profile 'plain'");
+    const auto channel_lines = [](const cli::Resolved& resolved) {
+        std::vector<std::string> found;
+        for (const auto& line : cli::describe_settings(resolved))
+            if (line.starts_with("channel ")) found.push_back(line);
+        return found;
+    };
+    cli::Resolved resolved;
+    resolved.settings = settings;
+    resolved.client_id = "c";
+    CHECK(channel_lines(resolved) == std::vector<std::string>{"channel 1587079 (profile 'plain')"});
+    // subscribe -c 2002 -c 3003: the command's own channels, not the profile's.
+    resolved.channels = {ChannelId{2002}, ChannelId{3003}};
+    CHECK(channel_lines(resolved) == std::vector<std::string>{"channel 2002, 3003 (command line)"});
+
+    // The first line names the profile, or why there is none.
+    CHECK(cli::describe_settings(resolved).front() == "profile none");
+    resolved.profile_note =
+        "profile 'home' not used: it is for mqtt3.thingspeak.com, not 127.0.0.1";
+    CHECK(cli::describe_settings(resolved).front() == resolved.profile_note);
+    resolved.profile = "home";
+    resolved.profile_reason = "--profile";
+    resolved.profile_file = "/cfg/profiles.toml";
+    CHECK(cli::describe_settings(resolved).front() ==
+          "profile 'home' (--profile) from /cfg/profiles.toml");
+}
+
+TEST_CASE("the --profile option needs a name and excludes --no-profile", "[cli]") {
+    const auto parse = [](std::vector<std::string> argv) {
+        CLI::App app;
+        app.set_help_flag("--help");
+        cli::ConnectionArgs args;
+        cli::add_connection_options(app, args);
+        std::reverse(argv.begin(), argv.end());
+        app.parse(argv);
+        return args;
+    };
+    CHECK(parse({"--no-profile"}).no_profile);
+    CHECK(parse({"--profile", "home"}).profile == "home");
+    CHECK_THROWS_AS(parse({"--profile", ""}), CLI::ValidationError);
+    CHECK_THROWS_AS(parse({"--profile", "home", "--no-profile"}), CLI::ExcludesError);
+}

@@ -220,3 +220,62 @@ TEST_CASE(
         CHECK_THAT(error.what(), !Catch::Contains("break-secret"));
     }
 }
+
+TEST_CASE("a profile is used only for the host it names, whatever the port or transport",
+          "[resolve][host-rule]") {
+    const auto profile = home();  // tcp://profile.example:1884
+    Settings with_profile;
+    apply_profile(with_profile, profile, "/cfg/profiles.toml");
+    const auto above = [](const EnvLookup& env,
+                          const std::vector<std::pair<std::string, std::string>>& command_line) {
+        return resolve(nullptr, env, command_line);
+    };
+    // Nothing names a host, or the same host (in any case) on another port or transport.
+    CHECK(profile_not_used("home", with_profile, above(env_of({}), {{"port", "1"}})).empty());
+    CHECK(profile_not_used("home", with_profile,
+                           above(env_of({{"TSMQTT_URL", "wss://Profile.Example:9/p"}}), {}))
+              .empty());
+    CHECK(profile_not_used("home", with_profile, above(env_of({}), {{"host", "PROFILE.example"}}))
+              .empty());
+    // Another host, from either layer; the command line's is the one in force.
+    const auto not_for = "profile 'home' not used: it is for profile.example, not 127.0.0.1";
+    CHECK(profile_not_used("home", with_profile,
+                           above(env_of({}), {{"url", "mqtt://127.0.0.1:41898"}})) == not_for);
+    CHECK(profile_not_used("home", with_profile,
+                           above(env_of({{"TSMQTT_HOST", "127.0.0.1"}}), {})) == not_for);
+    CHECK(profile_not_used("home", with_profile,
+                           above(env_of({{"TSMQTT_HOST", "profile.example"}}),
+                                 {{"host", "127.0.0.1"}})) == not_for);
+    CHECK(profile_not_used(
+              "home", with_profile,
+              above(env_of({{"TSMQTT_HOST", "127.0.0.1"}}), {{"host", "profile.example"}}))
+              .empty());
+    // A profile that names no host is for ThingSpeak's.
+    Settings thingspeak;
+    apply_profile(thingspeak, Profile{"ts", {{"username", "u"}}, {}}, "/cfg/profiles.toml");
+    CHECK(profile_not_used("ts", thingspeak, above(env_of({}), {{"host", "127.0.0.1"}})) ==
+          "profile 'ts' not used: it is for mqtt3.thingspeak.com, not 127.0.0.1");
+    CHECK(profile_not_used("ts", thingspeak, above(env_of({}), {{"host", "mqtt3.thingspeak.com"}}))
+              .empty());
+}
+
+TEST_CASE(
+    "the --no-profile option, else TSMQTT_NO_PROFILE unless --profile names one, turns profiles "
+    "off",
+    "[resolve][host-rule]") {
+    CHECK(profiles_off(true, false, env_of({})) == "--no-profile");
+    CHECK(profiles_off(false, false, env_of({})).empty());
+    for (const auto* yes : {"1", "true", "YES", "on"})
+        CHECK(profiles_off(false, false, env_of({{"TSMQTT_NO_PROFILE", yes}})) ==
+              "TSMQTT_NO_PROFILE");
+    for (const auto* no : {"0", "false", "off", ""})
+        CHECK(profiles_off(false, false, env_of({{"TSMQTT_NO_PROFILE", no}})).empty());
+    CHECK(profiles_off(false, true, env_of({{"TSMQTT_NO_PROFILE", "1"}})).empty());
+    try {
+        profiles_off(false, false, env_of({{"TSMQTT_NO_PROFILE", "perhaps"}}));
+        FAIL("no error");
+    } catch (const Error& error) {
+        CHECK(error.code() == ExitCode::usage);
+        CHECK_THAT(error.what(), Catch::StartsWith("invalid TSMQTT_NO_PROFILE 'perhaps'"));
+    }
+}
