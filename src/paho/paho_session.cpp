@@ -234,14 +234,13 @@ class PahoSession final : public Session {
             }
             const auto codes = token->get_subscribe_response().get_reason_codes();
             for (std::size_t i = 0; i < codes.size() && i < filters.size(); ++i) {
-                if (codes[i] >= 0x80) {
-                    fail(
-                        ExitCode::auth,
-                        fmt::format("the broker refused the subscription to '{}' (not authorised?)",
-                                    filters[i]));
-                }
+                if (codes[i] >= 0x80) refused_subscription(filters[i]);
             }
         } catch (const mqtt::exception& e) {
+            // Paho fails the whole request when its only filter is refused (SUBACK 0x80),
+            // where it reports each code of a request of several: both are the same refusal.
+            const bool refused = e.get_return_code() >= 0x80 || e.get_reason_code() >= 0x80;
+            if (filters.size() == 1 && refused) refused_subscription(filters[0]);
             throw session_error(e, "subscribe");
         }
     }
@@ -268,6 +267,11 @@ class PahoSession final : public Session {
     }
 
   private:
+    [[noreturn]] static void refused_subscription(const std::string& filter) {
+        fail(ExitCode::auth,
+             fmt::format("the broker refused the subscription to '{}' (not authorised?)", filter));
+    }
+
     mqtt::connect_options connect_options() const {
         mqtt::connect_options options;
         options.set_mqtt_version(paho_version(settings_.mqtt_version));
