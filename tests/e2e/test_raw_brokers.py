@@ -207,3 +207,53 @@ def test_mqtt_5_to_a_server_that_closes_the_connection_suggests_3_1_1(tsmqtt):
         assert err.count("\n") == 1
     finally:
         broker.close()
+
+
+# --- QoS 2 to a broker that answers with PUBACK (RabbitMQ's MQTT plugin grants QoS 1 only) -------
+
+@pytest.mark.parametrize("args", [["-m", "x"], ["--stdin", "--flush-timeout", "2"]], ids=["one-shot", "stream"])
+def test_qos_2_answered_with_puback_says_so_and_fails_at_once(tsmqtt, args):
+    broker = ScriptedBroker([["connack", "puback", "hold"]])
+    try:
+        started = time.monotonic()
+        result = subprocess.run([TSMQTT, "publish", "--url", f"tcp://127.0.0.1:{broker.port}", "-t", "q/2",
+                                 "--qos", "2", *args], input=b"x\n", capture_output=True, env=tsmqtt.env(None),
+                                timeout=30)
+        took = time.monotonic() - started
+        assert result.returncode == 1, result.stderr
+        lines = result.stderr.decode().splitlines()
+        assert lines[0] == ("tsmqtt: the broker answered QoS 2 with PUBACK, which MQTT does not allow: it grants "
+                            "QoS 1 only (RabbitMQ does), so the messages were delivered at least once, not exactly "
+                            "once; publish with --qos 1")
+        # The broker acknowledged the message (PUBACK): it has it, and the count says so.
+        assert lines[1:] == (["tsmqtt: 1 sent, 0 skipped, 0 not sent"] if "--stdin" in args else [])
+        assert broker.published == 1
+        assert took < 5, took  # it used to stall 12 s (10 s of --connect-timeout past --flush-timeout)
+    finally:
+        broker.close()
+
+
+def test_qos_2_never_answered_honours_the_flush_timeout(tsmqtt):
+    # The broker reads the PUBLISH and never answers: after --flush-timeout the message is not
+    # sent, at once, not after Paho's own wait of --connect-timeout (10 s) on top.
+    broker = ScriptedBroker([["connack", "hold"]])
+    try:
+        started = time.monotonic()
+        result = subprocess.run([TSMQTT, "publish", "--url", f"tcp://127.0.0.1:{broker.port}", "-t", "q/2",
+                                 "--qos", "2", "--stdin", "--flush-timeout", "1"], input=b"x\n", capture_output=True,
+                                env=tsmqtt.env(None), timeout=30)
+        took = time.monotonic() - started
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.decode().splitlines() == ["tsmqtt: 0 sent, 0 skipped, 1 not sent",
+                                                       "tsmqtt: 1 message(s) not sent"]
+        assert 1 <= took < 4, took
+    finally:
+        broker.close()
+
+
+def test_qos_2_on_both_brokers_exits_0_at_once(tool, any_broker):
+    """The PUBACK check costs nothing where QoS 2 is honoured: a one-shot publish ends at once."""
+    started = time.monotonic()
+    result = publish(tool, "-t", f"raw/{any_broker.name}/quick", "-m", "x", "--qos", "2")
+    assert result.returncode == 0 and result.stderr == b"", result.stderr
+    assert time.monotonic() - started < 1
