@@ -12,7 +12,7 @@ import time
 import pytest
 
 from conftest import Tsmqtt
-from harness import TSMQTT, AedesBroker, Broker
+from harness import TSMQTT, AedesBroker, Broker, DynsecBroker
 from subscribe_support import ScriptedBroker, until_output
 
 BROKERS = {"mosquitto": Broker, "aedes": AedesBroker}
@@ -131,16 +131,33 @@ def test_a_subscriber_goes_on_after_a_broker_restart(tmp_path, kind):
 
 @pytest.mark.parametrize("filters", [["deny/x"], ["deny/x", "channels/1001/subscribe"],
                                      ["channels/1001/subscribe", "deny/x"]], ids=["alone", "first", "second"])
-def test_a_refused_subscription_is_exit_5_naming_it(tmp_path, filters):
-    # aedes refuses what the ACL denies (SUBACK 0x80); mosquitto 2.0's acl_file grants every
-    # subscription and filters at delivery instead (test_roundtrip.py), so it cannot show this.
-    broker = AedesBroker()
+@pytest.mark.parametrize("kind", [DynsecBroker, AedesBroker], ids=["mosquitto-dynsec", "aedes"])
+def test_a_refused_subscription_is_exit_5_naming_it(tmp_path, filters, kind):
+    # Both refuse what the ACL denies with SUBACK 0x80. mosquitto does so with its dynamic-security
+    # plugin: its acl_file grants every subscription and filters at delivery (test_roundtrip.py).
+    broker = kind()
     try:
         tool = Tsmqtt(broker, tmp_path)
         args = [a for f in filters for a in ("-t", f)]
         result = tool.run("subscribe", *args, "--timeout", "5")
         assert result.returncode == 5, result.stderr
         assert result.stderr == b"tsmqtt: the broker refused the subscription to 'deny/x' (not authorised?)\n"
+    finally:
+        broker.close()
+
+
+@pytest.mark.parametrize("kind", [DynsecBroker, AedesBroker], ids=["mosquitto-dynsec", "aedes"])
+def test_what_the_acl_allows_goes_through_where_subscriptions_are_checked(tmp_path, kind):
+    """The same users and ACL as elsewhere: device1 reads its channel and publishes to it."""
+    broker = kind()
+    try:
+        tool = Tsmqtt(broker, tmp_path)
+        sub = tool.subscriber("-t", "channels/1001/subscribe", "--format", "payload", "-n", "1", "--timeout", "20")
+        result = tool.run("publish", "-t", "channels/1001/subscribe", "-m", "from the admin", user="admin")
+        assert result.returncode == 0, result.stderr
+        assert sub.wait_exit() == 0, sub.stderr
+        assert sub.out == ["from the admin"]
+        assert tool.run("publish", "-t", "channels/1001/publish", "-m", "x").returncode == 0
     finally:
         broker.close()
 
