@@ -273,4 +273,4 @@ def test_qos_2_on_both_brokers_exits_0_at_once(tool, any_broker):
     started = time.monotonic()
     result = publish(tool, "-t", f"raw/{any_broker.name}/quick", "-m", "x", "--qos", "2")
     assert result.returncode == 0 and result.stderr == b"", result.stderr
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < 2.5  # well below the 3-12 s of a disconnect Paho holds
