@@ -271,6 +271,7 @@ int run_publish_command(PublishArgs& args) {
         if (missing > 0) diagnostics.warn(fmt::format("{} message(s) not sent", missing));
         return to_int(ExitCode::failure);
     }
+    if (report.disconnect_failed) return to_int(ExitCode::failure);
     return to_int(report.skipped > 0 ? ExitCode::usage : ExitCode::ok);
 }
 

@@ -339,6 +339,7 @@ class Publisher {
                 session_.disconnect();
             } catch (const Error& e) {
                 io_.diagnostics.warn(e.what());
+                report_.disconnect_failed = e.code() == ExitCode::failure;
             }
             absorb(session_.take_deliveries(io_.clock.now()));
         }

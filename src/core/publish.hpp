@@ -49,6 +49,7 @@ struct PublishReport {
     std::size_t queued = 0;         // left in the outbox on disk for a later run
     bool interrupted = false;
     bool connection_lost = false;           // reconnect off and the connection died
+    bool disconnect_failed = false;         // the end went wrong after all was sent (exit 1)
     std::string unreachable;                // why the broker could not be reached, if it never was
     std::chrono::seconds last_wait{0};      // how long the last paced entry waited
     std::vector<std::string> unsent_lines;  // keep_unsent_lines: as read, in order

@@ -62,6 +62,9 @@ Error connect_error(const mqtt::exception& e, const Settings& settings, const En
         if (rc == 5 || rc == 0x87)
             hint = " (check the username and password, and that this device may connect)";
         if (rc == 2 || rc == 0x85) hint = " (check --client-id)";
+        // A 3.1.1-only broker (aedes 0.x, say) answers an MQTT 5 CONNECT with return code 1.
+        if ((rc == 1 || rc == 0x84) && settings.mqtt_version == MqttVersion::v5)
+            hint = ": the broker does not speak MQTT 5 (try --mqtt-version 3.1.1)";
         const bool no_credentials = settings.username.empty() && !settings.password;
         if (no_credentials && (rc == 4 || rc == 5 || rc == 0x86 || rc == 0x87)) {
             hint =
@@ -80,11 +83,16 @@ Error connect_error(const mqtt::exception& e, const Settings& settings, const En
             fmt::format("WebSocket handshake with {} failed (is '{}' the broker's WebSocket path?)",
                         endpoint.uri(), endpoint.path.empty() ? "/mqtt" : endpoint.path));
     }
-    return Error(
-        ExitCode::network,
-        fmt::format(
-            "cannot connect to {}: {} (does the server speak MQTT on this port?)", endpoint.uri(),
-            e.get_error_str().empty() ? std::string("connection failed") : e.get_error_str()));
+    // A 3.1.1-only broker may also close the connection at an MQTT 5 CONNECT (RabbitMQ does).
+    const auto question = settings.mqtt_version == MqttVersion::v5
+                              ? "does the server speak MQTT 5 on this port? if it speaks only "
+                                "MQTT 3.1.1, try --mqtt-version 3.1.1"
+                              : "does the server speak MQTT on this port?";
+    return Error(ExitCode::network,
+                 fmt::format("cannot connect to {}: {} ({})", endpoint.uri(),
+                             e.get_error_str().empty() ? std::string("connection failed")
+                                                       : e.get_error_str(),
+                             question));
 }
 
 Error session_error(const mqtt::exception& e, std::string_view during) {

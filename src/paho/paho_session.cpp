@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <mqtt/async_client.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
@@ -25,6 +26,8 @@ namespace {
 
 using steady = std::chrono::steady_clock;
 constexpr auto kPoll = std::chrono::milliseconds(100);
+// How long the disconnect after QoS 2 messages waits for Paho to let them go (disconnect()).
+constexpr auto kQos2Grace = std::chrono::milliseconds(1000);
 
 // Once per process, before the first client:
 // - OpenSSL is left to initialise itself on first use, as it does since 1.1: Paho's own
@@ -252,14 +255,13 @@ class PahoSession final : public Session {
             const auto codes = token->get_subscribe_response().get_reason_codes();
             log_.suback(filters, {codes.begin(), codes.end()});
             for (std::size_t i = 0; i < codes.size() && i < filters.size(); ++i) {
-                if (codes[i] >= 0x80) {
-                    fail(
-                        ExitCode::auth,
-                        fmt::format("the broker refused the subscription to '{}' (not authorised?)",
-                                    filters[i]));
-                }
+                if (codes[i] >= 0x80) refused_subscription(filters[i]);
             }
         } catch (const mqtt::exception& e) {
+            // Paho fails the whole request when its only filter is refused (SUBACK 0x80),
+            // where it reports each code of a request of several: both are the same refusal.
+            const bool refused = e.get_return_code() >= 0x80 || e.get_reason_code() >= 0x80;
+            if (filters.size() == 1 && refused) refused_subscription(filters[0]);
             throw session_error(e, "subscribe");
         }
     }
@@ -274,9 +276,27 @@ class PahoSession final : public Session {
             connected_ = false;
             return;
         }
+        collect();
+        // QoS 1/2 messages still unacknowledged: the caller's wait for them (--flush-timeout) is
+        // over, so Paho does not wait for them again; they are not confirmed (end_pending).
+        const bool unanswered = std::any_of(pending_.begin(), pending_.end(), [](const auto& p) {
+            return p.qos > 0 && state(p.token) == State::waiting;
+        });
+        // A QoS 2 message answered with a PUBACK completes its token, but Paho keeps it in
+        // flight and its disconnect waits for it, seconds past any timeout: a short wait tells.
+        const auto timeout = unanswered        ? steady::duration::zero()
+                             : qos2_confirmed_ ? kQos2Grace
+                                               : std::chrono::seconds(settings_.connect_timeout);
+        bool out_of_protocol = false;
         try {
             log_.disconnect();
-            client_->disconnect(std::chrono::seconds(settings_.connect_timeout))->wait();
+            auto token =
+                client_->disconnect(std::chrono::duration_cast<std::chrono::milliseconds>(timeout));
+            if (qos2_confirmed_ && !unanswered) {
+                out_of_protocol = !token->wait_for(kQos2Grace);
+            } else {
+                token->wait();
+            }
         } catch (const mqtt::exception& e) {
             connected_ = false;
             end_pending(false);
@@ -284,9 +304,21 @@ class PahoSession final : public Session {
         }
         connected_ = false;
         end_pending(true);
+        if (out_of_protocol) {
+            fail(
+                ExitCode::failure,
+                "the broker answered QoS 2 with PUBACK, which MQTT does not allow: it grants QoS 1 "
+                "only (RabbitMQ does), so the messages were delivered at least once, not exactly "
+                "once; publish with --qos 1");
+        }
     }
 
   private:
+    [[noreturn]] static void refused_subscription(const std::string& filter) {
+        fail(ExitCode::auth,
+             fmt::format("the broker refused the subscription to '{}' (not authorised?)", filter));
+    }
+
     mqtt::connect_options connect_options() const {
         mqtt::connect_options options;
         options.set_mqtt_version(paho_version(settings_.mqtt_version));
@@ -351,6 +383,7 @@ class PahoSession final : public Session {
             } else if (front.qos > 0 || front.id <= vouched_) {
                 if (front.qos > 0) log_.acknowledged(front.qos);
                 news_.confirmed.push_back(front.id);
+                qos2_confirmed_ = qos2_confirmed_ || front.qos == 2;
             } else {
                 break;
             }
@@ -425,7 +458,8 @@ class PahoSession final : public Session {
     std::string probe_topic_;
     std::atomic<std::uint64_t> losses_{0};
     std::uint64_t seen_losses_ = 0;
-    bool flooded_ = false;  // a flood was seen (note_flood)
+    bool qos2_confirmed_ = false;  // a QoS 2 message was acknowledged (disconnect)
+    bool flooded_ = false;         // a flood was seen (note_flood)
     std::size_t burst_ = 0;
     steady::time_point burst_start_{};
     std::atomic<bool> connected_{false};

@@ -3,6 +3,10 @@
 with password auth and a ThingSpeak-like ACL, the ThingSpeak relay, and helpers that run the
 real tsmqtt binary. Everything waits on conditions with deadlines, never on a bare sleep."""
 
+import base64
+import glob
+import hashlib
+import json
 import os
 import shutil
 import signal
@@ -113,6 +117,8 @@ def expired_server(folder, pki):
 @dataclass
 class Broker:
     """mosquitto 2.0 on 127.0.0.1 with one free port per transport."""
+    name = "mosquitto"
+    transports = ("tcp", "tls", "ws", "wss")
     folder: str = field(default_factory=lambda: tempfile.mkdtemp(prefix="tsmqtt-e2e-"))
     ports: dict = field(default_factory=dict)
     process: subprocess.Popen = None
@@ -202,7 +208,7 @@ class Broker:
             self.process.stderr.close()
         self.process = None
         wait_for(lambda: not any(port_open(p) for p in self.ports.values()), timeout=10,
-                 what="mosquitto to close its ports")
+                 what=f"{self.name} to close its ports")
 
     def restart(self):
         self.stop()
@@ -215,6 +221,110 @@ class Broker:
     def url(self, transport, host="127.0.0.1"):
         scheme = {"tcp": "tcp", "tls": "mqtts", "ws": "ws", "wss": "wss"}[transport]
         path = "/mqtt" if transport in ("ws", "wss") else ""
+        return f"{scheme}://{host}:{self.ports[transport]}{path}"
+
+
+DYNSEC = next(iter(glob.glob("/usr/lib/*/mosquitto_dynamic_security.so")), "mosquitto_dynamic_security.so")
+
+
+@dataclass
+class DynsecBroker(Broker):
+    """mosquitto with its dynamic-security plugin in place of password_file and acl_file: the
+    same users, passwords and ACL (acl_rules()), but a subscription the ACL denies is refused
+    with SUBACK 0x80, which acl_file never does (docs/platform.md, mosquitto item 9)."""
+    name = "mosquitto-dynsec"
+
+    def config(self):
+        def client(user, password):
+            salt = os.urandom(12)
+            digest = hashlib.pbkdf2_hmac("sha512", password.encode(), salt, 101, 64)
+            return {"username": user, "password": base64.b64encode(digest).decode(),
+                    "salt": base64.b64encode(salt).decode(), "iterations": 101, "roles": [{"rolename": user}]}
+
+        users = {u: p for u, (p, _) in DEVICES.items()}
+        users.update([ADMIN, RELAY_USER])
+        roles = {user: [] for user in users}
+        for user, topic, read, write in acl_rules():
+            if read:
+                roles[user] += [{"acltype": "subscribePattern", "topic": topic, "allow": True},
+                                {"acltype": "publishClientReceive", "topic": topic, "allow": True}]
+            if write:
+                roles[user].append({"acltype": "publishClientSend", "topic": topic, "allow": True})
+        dynsec = os.path.join(self.folder, "dynsec.json")
+        with open(dynsec, "w") as f:
+            json.dump({"defaultACLAccess": {"publishClientSend": False, "publishClientReceive": False,
+                                            "subscribe": False, "unsubscribe": True},
+                       "clients": [client(u, p) for u, p in users.items()],
+                       "roles": [{"rolename": u, "acls": acls} for u, acls in roles.items()], "groups": []}, f)
+        return super().config().replace(f"password_file {self.passwd}\nacl_file {self.acl}\n",
+                                        f"plugin {DYNSEC}\nplugin_opt_config_file {dynsec}\n")
+
+
+AEDES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "aedes")
+NODE = shutil.which("node") or "/usr/bin/node"
+
+
+def acl_rules():
+    """The ACL both brokers enforce, as (user, filter, read, write): the admin may do anything,
+    the relay anything under channels/, each device publish to and read its own channel."""
+    rules = [(ADMIN[0], "#", True, True), (RELAY_USER[0], "channels/#", True, True)]
+    for user, (_, channel) in DEVICES.items():
+        rules += [(user, f"channels/{channel}/publish/#", False, True),
+                  (user, f"channels/{channel}/subscribe/#", True, False)]
+    return rules
+
+
+class AedesBroker:
+    """aedes 0.51 (MQTT 3.1.1 only, Node.js; tests/e2e/aedes/broker.js) on 127.0.0.1, TCP and
+    WebSocket, with the same users, passwords and ACL as Broker. Same interface as Broker for
+    those transports: url(), ports, stop(), start(), restart(), close()."""
+    name = "aedes"
+    transports = ("tcp", "ws")
+
+    def __init__(self):
+        self.folder = tempfile.mkdtemp(prefix="tsmqtt-e2e-aedes-")
+        self.ports = {t: free_port() for t in self.transports}
+        self.process = None
+        self.log = os.path.join(self.folder, "aedes.log")
+        users = {u: p for u, (p, _) in DEVICES.items()}
+        users.update([ADMIN, RELAY_USER])
+        acl = {}
+        for user, topic, read, write in acl_rules():
+            acl.setdefault(user, []).append({"topic": topic, "read": read, "write": write})
+        self.config = os.path.join(self.folder, "aedes.json")
+        with open(self.config, "w") as f:
+            json.dump({"tcp": self.ports["tcp"], "ws": self.ports["ws"], "users": users, "acl": acl}, f)
+        self.start()
+
+    def start(self):
+        if not os.path.isdir(os.path.join(AEDES_DIR, "node_modules", "aedes")):
+            raise RuntimeError(f"aedes is not installed: run 'npm ci' in {AEDES_DIR} (./scripts/check does)")
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen([NODE, os.path.join(AEDES_DIR, "broker.js"), self.config],
+                                            stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                            start_new_session=True)
+        if not hasattr(self, "scope"):
+            self.scope = self.process.scope
+        self.process.scope = self.scope
+        try:
+            wait_for(lambda: self.process.poll() is not None or
+                     ("aedes ready" in self.read_log() and all(port_open(p) for p in self.ports.values())),
+                     timeout=20, what="aedes to listen")
+        except AssertionError:
+            self.stop()
+            raise
+        if self.process.poll() is not None:
+            raise RuntimeError("aedes failed to start: " + self.read_log())
+
+    # Stopped, restarted and removed as mosquitto is; its log read the same way.
+    read_log = Broker.read_log
+    stop = Broker.stop
+    restart = Broker.restart
+    close = Broker.close
+
+    def url(self, transport, host="127.0.0.1"):
+        scheme = {"tcp": "tcp", "ws": "ws"}[transport]
+        path = "/mqtt" if transport == "ws" else ""
         return f"{scheme}://{host}:{self.ports[transport]}{path}"
 
 

@@ -202,7 +202,10 @@ class ScriptedBroker:
     connection, for what a real broker cannot be made to do on cue (e.g. drop the connection
     between a SUBSCRIBE and its SUBACK). A script is a list of steps: "connack", "suback"
     (reads the SUBSCRIBE, answers it), "read-subscribe" (reads it, does not answer),
-    ("publish", topic, payload), "close", "hold" (keep the connection until the test ends)."""
+    ("publish", topic, payload), "close", "hold" (keep the connection until the test ends),
+    "puback" (reads a PUBLISH of QoS 1 or 2 and answers it with a PUBACK, as RabbitMQ's MQTT
+    plugin answers QoS 2), ("suback", code) (answers the SUBSCRIBE with that code for each
+    filter, e.g. 0x80 for a refusal)."""
 
     def __init__(self, scripts):
         self.scripts = list(scripts)
@@ -212,6 +215,7 @@ class ScriptedBroker:
         self.port = self.server.getsockname()[1]
         self.connections = 0
         self.subscriptions = []  # the topic filters of each SUBSCRIBE, in order
+        self.published = 0  # the PUBLISH packets "puback" read
         self.closed = threading.Event()
         self._sockets = []
         self._thread = threading.Thread(target=self._serve, daemon=True)
@@ -248,12 +252,18 @@ class ScriptedBroker:
                 for step in script:
                     if step == "connack":
                         conn.sendall(b"\x20\x02\x00\x00")
-                    elif step in ("suback", "read-subscribe"):
+                    elif step in ("suback", "read-subscribe") or step[0] == "suback":
                         body = self._read_until(conn, 8)
                         filters = self._subscribe_filters(body)
-                        if step == "suback":
+                        code = bytes([step[1]]) if step[0] == "suback" else b"\x00"
+                        if step != "read-subscribe":
                             conn.sendall(b"\x90" + remaining_length(2 + len(filters)) + body[:2]
-                                         + b"\x00" * len(filters))
+                                         + code * len(filters))
+                    elif step == "puback":
+                        body = self._read_until(conn, 3)
+                        self.published += 1
+                        start = 2 + int.from_bytes(body[:2], "big")
+                        conn.sendall(b"\x40\x02" + body[start:start + 2])
                     elif step == "close":
                         conn.close()
                         break
