@@ -15,8 +15,9 @@ constexpr auto kStopPoll = std::chrono::milliseconds(100);
 // the receiving thread (the bottleneck) a system call per message; a nap costs the writer one
 // per batch instead, and delays a message by at most a nap. After its naps the writer sleeps
 // until woken, so an idle subscriber stays idle. Naps pay only when messages come faster than
-// they last: when the writer's last wait outlasted them (messages a few milliseconds apart at
-// 100 a second), the next wait skips them, sparing a wake-up per nap for nothing.
+// they last: when the writer's last naps found nothing and it then waited longer than they
+// would have lasted (messages a few milliseconds apart at 100 a second), the next wait skips
+// them, sparing a wake-up per nap for nothing.
 
 std::size_t size_of(const SessionEvent& event) {
     return event.message.topic.size() + event.message.payload.size();
@@ -75,6 +76,7 @@ std::optional<SessionEvent> EventQueue::pop(std::chrono::steady_clock::time_poin
         {
             std::unique_lock lock(mutex_);
             auto waited_from = steady::time_point{};
+            bool slept = false;  // asked to be woken, its naps over or skipped
             for (int naps = flooded_ ? 0 : naps_.count; incoming_.empty();) {
                 if (stop != nullptr && stop->load() != 0) return std::nullopt;
                 const auto now = steady::now();
@@ -86,11 +88,13 @@ std::optional<SessionEvent> EventQueue::pop(std::chrono::steady_clock::time_poin
                     continue;
                 }
                 writer_asleep_ = true;
+                slept = true;
                 ready_.wait_until(lock, std::min(deadline, now + kStopPoll));
                 writer_asleep_ = false;
             }
-            flooded_ = waited_from == steady::time_point{} ||
-                       steady::now() - waited_from < naps_.length * naps_.count;
+            // A nap found messages, or a message woke the writer sooner than its naps would have
+            // lasted: the next wait naps.
+            flooded_ = !slept || steady::now() - waited_from < naps_.length * naps_.count;
             taken_.swap(incoming_);
             incoming_bytes_ = 0;
         }

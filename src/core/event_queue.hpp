@@ -70,7 +70,7 @@ class EventQueue {
     bool closed_ = false;
     bool writer_asleep_ = false;      // waiting to be woken, its naps over
     std::deque<SessionEvent> taken_;  // the writer's own
-    bool flooded_ = true;             // the writer's: its last wait was shorter than its naps
+    bool flooded_ = true;             // the writer's: its last naps paid, or would have
 };
 
 }  // namespace tsmqtt

@@ -3,6 +3,7 @@
 statistics and chart glyphs as entries arrive; keys; resizes; a broker restart; history;
 hostile text; and the refusals (no terminal, no broker)."""
 import os
+import re
 import signal
 import subprocess
 from datetime import timedelta
@@ -260,3 +261,22 @@ def test_dry_run_prints_what_it_would_connect_to_and_needs_no_terminal(broker, t
                          capture_output=True, env=tool.env("admin"), timeout=20)
     assert bad.returncode == 2
     assert bad.stderr.decode().startswith("tsmqtt: invalid --span '2w'")
+
+
+@pytest.mark.parametrize("color", [None, "never", "always"])
+def test_colour_follows_no_color_and_the_color_option(broker, tmp_path, screens, color):
+    tool = Tsmqtt(broker, tmp_path)
+    env = tool.env("admin")  # NO_COLOR=1, as in every test
+    screen = screens(env)
+    watch(screen, tool, "-c", "7114", *(["--color", color] if color else []))
+    screen.wait_text("connected")
+    for value in (1, 9, 4):
+        inject(broker, "channels/7114/subscribe", entry(7114, field1=value))
+    screen.wait(lambda t: "min 1  max 9" in t and chart_glyphs(t) > 0, what="a chart")
+    styled = screen.styled()
+    colours = re.findall(r"\x1b\[[0-9;]*3[0-7]m", styled)  # a foreground colour
+    if color == "always":
+        assert colours, styled
+    else:
+        assert not colours, styled
+        assert re.search(r"\x1b\[(?:[0-9]+;)*7m", styled), styled  # the header keeps reverse video

@@ -51,6 +51,10 @@ class TmuxScreen:
     def text(self):
         return self._tmux("capture-pane", "-p", "-t", "main").stdout
 
+    def styled(self):
+        """The screen with its attributes and colours as escape sequences (capture-pane -e)."""
+        return self._tmux("capture-pane", "-p", "-e", "-t", "main").stdout
+
     def lines(self):
         return self.text().split("\n")
 
