@@ -21,6 +21,7 @@ class MemoryOutbox final : public Outbox {
     void delivered(const std::vector<std::int64_t>& ids) override;
     std::optional<WallClock::time_point> last_sent(std::uint64_t channel) override;
     void set_last_sent(std::uint64_t channel, WallClock::time_point when) override;
+    std::string last_stamp(std::uint64_t channel) override;
     OutboxStatus status() override;
     std::vector<OutboxMessage> list(std::size_t limit) override;
     std::size_t clear() override;
@@ -31,6 +32,7 @@ class MemoryOutbox final : public Outbox {
     std::map<std::int64_t, OutboxMessage> waiting_;
     std::map<std::string, bool> held_;
     std::map<std::uint64_t, WallClock::time_point> last_sent_;
+    std::map<std::uint64_t, std::string> last_stamp_;
 };
 
 }  // namespace tsmqtt

@@ -70,6 +70,9 @@ class Outbox {
     // ThingSpeak pacing across processes: when a channel last got an entry.
     virtual std::optional<WallClock::time_point> last_sent(std::uint64_t channel) = 0;
     virtual void set_last_sent(std::uint64_t channel, WallClock::time_point when) = 0;
+    // The latest created_at that append() took for the channel from any process ("" if none),
+    // so a later run stamps after it: ThingSpeak keeps one entry per created_at.
+    virtual std::string last_stamp(std::uint64_t channel) = 0;
 
     virtual OutboxStatus status() = 0;
     virtual std::vector<OutboxMessage> list(std::size_t limit) = 0;

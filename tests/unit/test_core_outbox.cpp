@@ -306,6 +306,35 @@ TEST_CASE("outbox: when a channel last got an entry is kept per channel") {
     }
 }
 
+TEST_CASE("outbox: a channel's latest stamp outlives its delivered messages") {
+    const auto& store = GENERATE(from_range(stores()));
+    INFO(store.name);
+    TempDir dir;
+    const auto file = dir.path() / "outbox.db";
+    auto outbox = store.open(file, 100);
+    CHECK(outbox->last_stamp(7).empty());
+    auto stamped = [](std::string payload, std::uint64_t channel, std::string stamp) {
+        auto entry = message("d", std::move(payload), channel);
+        entry.created_at = std::move(stamp);
+        return entry;
+    };
+    auto first = outbox->append({stamped("a", 7, "2026-12-02T10:00:05Z"),
+                                 stamped("b", 7, "2026-12-02T10:00:06Z"),
+                                 stamped("c", 8, "2026-12-02T09:00:00Z"), message("d", "raw")});
+    // An older stamp (an entry with its own created_at) never moves it back.
+    outbox->append({stamped("e", 7, "2026-12-01T00:00:00Z")});
+    CHECK(outbox->last_stamp(7) == "2026-12-02T10:00:06Z");
+    CHECK(outbox->last_stamp(8) == "2026-12-02T09:00:00Z");
+    REQUIRE(outbox->acquire("d", 60s));
+    outbox->delivered(ids(outbox->next("d", 0, 10)));
+    CHECK(outbox->status().waiting == 0);
+    CHECK(outbox->last_stamp(7) == "2026-12-02T10:00:06Z");
+    if (store.shared_between_processes) {
+        auto other = store.open(file, 100);
+        CHECK(other->last_stamp(7) == "2026-12-02T10:00:06Z");
+    }
+}
+
 TEST_CASE("outbox: status counts per destination and channel; list and clear") {
     const auto& store = GENERATE(from_range(stores()));
     INFO(store.name);
