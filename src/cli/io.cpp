@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <csignal>
 #include <cstring>
 #include <thread>
@@ -47,6 +48,13 @@ void install_signal_handlers() {
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
     std::signal(SIGPIPE, SIG_IGN);  // a closed pipe shows up as EPIPE from write()
+}
+
+std::chrono::milliseconds seconds_option(double seconds, const char* name) {
+    if (!std::isfinite(seconds) || seconds < 0 || seconds > 86400 * 365) {
+        usage_error(fmt::format("invalid {} '{}': expected a number of seconds", name, seconds));
+    }
+    return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
 }
 
 ExitCode exit_code_for_signal(int signal) {

@@ -3,6 +3,7 @@
 // The process's real I/O behind the core's interfaces: stderr diagnostics, stdin lines,
 // stdout writes, the steady clock, signals and the password prompt.
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <string>
 
@@ -16,6 +17,9 @@ namespace tsmqtt::cli {
 std::atomic<int>& stop_signal();
 void install_signal_handlers();
 ExitCode exit_code_for_signal(int signal);
+
+// An option's seconds (--interval, --timeout): 0 or more, at most a year; else exit 2.
+std::chrono::milliseconds seconds_option(double seconds, const char* name);
 
 class StderrDiagnostics final : public Diagnostics {
   public:
