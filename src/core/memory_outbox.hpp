@@ -14,7 +14,9 @@ class MemoryOutbox final : public Outbox {
 
     std::vector<OutboxMessage> append(std::vector<OutboxMessage> messages) override;
     bool acquire(const std::string& destination, std::chrono::seconds lease) override;
-    void renew(const std::string&, std::chrono::seconds) override {}
+    bool renew(const std::string& destination, std::chrono::seconds) override {
+        return held_[destination] = true;
+    }
     void release(const std::string& destination) override;
     std::vector<OutboxMessage> next(const std::string& destination, std::int64_t after,
                                     std::size_t limit) override;

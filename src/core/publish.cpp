@@ -230,7 +230,12 @@ class Publisher {
         if (now < hold_check_) return;
         hold_check_ = now + (holding_ ? kLease / 3 : std::chrono::seconds(1));
         if (holding_) {
-            outbox_.renew(plan_.destination, kLease);
+            if (outbox_.renew(plan_.destination, kLease)) return;
+            // Taken over (this process stalled past the lease): the other one delivers now.
+            holding_ = false;
+            pending_.clear();
+            last_fetched_ = 0;
+            io_.diagnostics.note(1, "another tsmqtt took over delivering for this broker");
         } else {
             holding_ = outbox_.acquire(plan_.destination, kLease);
         }

@@ -246,10 +246,15 @@ class SqliteOutbox final : public Outbox {
         return true;
     }
 
-    void renew(const std::string& destination, std::chrono::seconds lease) override {
+    bool renew(const std::string& destination, std::chrono::seconds lease) override {
         Transaction transaction(db_, Durability::relaxed);
+        auto holder = db_.prepare("SELECT owner_token FROM leases WHERE destination = ?");
+        holder.bind(1, destination);
+        if (holder.step() && holder.text(0) != token_) return false;
+        holder = Statement();
         write_lease(destination, lease);
         transaction.commit();
+        return true;
     }
 
     void release(const std::string& destination) override {

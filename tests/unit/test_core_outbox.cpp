@@ -191,7 +191,7 @@ TEST_CASE("outbox: one holder of a destination's lease at a time") {
     CHECK(first->acquire("d", 60s));  // the holder may take it again
     CHECK_FALSE(second->acquire("d", 60s));
     CHECK(second->acquire("other", 60s));  // leases are per destination
-    first->renew("d", 60s);
+    CHECK(first->renew("d", 60s));
     CHECK_FALSE(second->acquire("d", 60s));
     second->release("d");  // not its lease: nothing changes
     CHECK_FALSE(second->acquire("d", 60s));
@@ -218,6 +218,10 @@ TEST_CASE("outbox: a lease not renewed expires, though its holder lives") {
     }
     CHECK(taken);
     CHECK_FALSE(holder->acquire("d", 60s));
+    CHECK_FALSE(holder->renew("d", 60s));  // it learns that it lost the lease
+    REQUIRE(other->acquire("other", 0s));
+    CHECK_FALSE(holder->renew("other", 60s));  // expired, but not its own
+    CHECK(other->renew("d", 60s));
 }
 
 TEST_CASE("outbox: the lease of a process that died is free at once") {
