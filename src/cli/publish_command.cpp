@@ -315,8 +315,10 @@ Runner define_publish_command(CLI::App& command) {
     app->add_flag("--stdin", args->stdin_lines,
                   "Read one entry (with -c) or one message (with --topic) per line")
         ->group(input);
-    app->add_option("--interval", args->interval,
-                    "At least SECS between messages; -c ... --stdin: default 15, 0 turns it off")
+    app->add_option(
+           "--interval", args->interval,
+           "At least SECS between messages; -c ... --stdin (and -c with --outbox): default "
+           "the profile's interval, else 15; 0 turns it off")
         ->group(input);
     app->add_option("--flush-timeout", args->flush_timeout,
                     "Wait at most SECS at the end for queued messages (default 60)")

@@ -328,3 +328,29 @@ def test_publish_and_flush_refuse_an_outbox_they_cannot_use_leaving_it_unchanged
         assert path.read_bytes() == content
     else:
         assert path.is_dir() and not any(path.iterdir())
+
+
+def test_a_profile_interval_paces_a_stream_and_its_outbox_setting_holds_for_a_flush(broker, db, tmp_path):
+    config = tmp_path / "profiles.toml"
+    password = tmp_path / "password"
+    password.write_text(ADMIN[1])
+    env = clean_env(TSMQTT_CONFIG=config, TSMQTT_OUTBOX_FILE=db)
+    added = subprocess.run([TSMQTT, "profile", "add", "paced", "--url", broker.url("tcp"), "-u", ADMIN[0],
+                            "--password-file", str(password), "-c", CHANNEL, "--interval", "1"],
+                           capture_output=True, env=env, timeout=20)
+    assert added.returncode == 0, added.stderr
+    relay = start_relay(broker, "--channel", CHANNEL, "--interval", f"{CHANNEL}=0.8")
+    try:
+        watcher = channel_watcher(broker, CHANNEL, count=3)
+        pub = Process([TSMQTT, "publish", "--profile", "paced", "--stdin", "-v"], env=env, stdin=subprocess.PIPE)
+        feed(pub, [1, 2, 3])
+        pub.proc.stdin.close()
+        assert pub.wait_exit(timeout=30) == 0, pub.err
+        assert any("interval 1 s (profile 'paced'" in l for l in pub.err), pub.err
+        assert any("the next goes in 1 s" in l for l in pub.err), pub.err
+        # The relay drops an entry within 0.8 s of the one before: all three came paced.
+        assert watcher.wait_exit(timeout=20) == 0, watcher.err
+        assert [e["field1"] for e in entries(watcher)] == ["1", "2", "3"]
+        assert status(db)["waiting"] == 0  # no outbox in this profile: nothing was written there
+    finally:
+        relay.kill()
