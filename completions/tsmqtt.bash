@@ -5,7 +5,7 @@
 
 # Options that take no value; every other option takes one (publish --field takes two).
 _tsmqtt_flags=' --help -V --version --insecure --ask-password --no-reconnect -v --verbose '
-_tsmqtt_flags+=' -q --quiet --no-profile --dry-run --strict --stdin --stdin-whole -r --retain --no-header --default --yes '
+_tsmqtt_flags+=' -q --quiet --no-profile --dry-run --strict --stdin --stdin-whole -r --retain --no-header --default --yes --outbox '
 
 _tsmqtt_connection_options='--url -h -H --host -p --port -T --transport --ws-path -i --client-id
  -u --username --cafile --capath --cert --key --insecure --keepalive --connect-timeout
@@ -21,7 +21,7 @@ _tsmqtt_subscribe_options="-c --channel --field --read-key --label -t --topic --
 _tsmqtt_watch_options="-c --channel --field --read-key --label -t --topic --qos --span --history
  --color $_tsmqtt_connection_options $_tsmqtt_session_options"
 _tsmqtt_profile_add_options="-c --channel --write-key --read-key --label --password-file
- --ask-password --default --help $_tsmqtt_connection_options"
+ --ask-password --default --help --interval --outbox $_tsmqtt_connection_options"
 
 _tsmqtt_outbox_file_options='--outbox-file --help'
 
@@ -147,6 +147,7 @@ _tsmqtt() {
             case $action in
                 status) options="-F --format $_tsmqtt_outbox_file_options" ;;
                 list) options="-F --format --limit $_tsmqtt_outbox_file_options" ;;
+                flush) options="-W --timeout --interval $_tsmqtt_outbox_file_options $_tsmqtt_connection_options $_tsmqtt_session_options" ;;
                 clear) options="--yes $_tsmqtt_outbox_file_options" ;;
                 *) options='--help' ;;
             esac
@@ -176,7 +177,7 @@ _tsmqtt() {
             esac
             ;;
         outbox)
-            [[ -z $action ]] && _tsmqtt_reply 'status list clear'
+            [[ -z $action ]] && _tsmqtt_reply 'status list flush clear'
             ;;
     esac
 } &&

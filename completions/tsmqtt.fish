@@ -94,7 +94,7 @@ complete -c tsmqtt -n '__tsmqtt_in ""' -a profile -d 'Manage saved connection pr
 complete -c tsmqtt -n '__tsmqtt_in ""' -a outbox -d 'Show, deliver or drop the messages waiting in the outbox'
 
 # Broker settings: publish, subscribe, profile add, profile import.
-set -l settings '__tsmqtt_in publish subscribe watch "profile add" "profile import"'
+set -l settings '__tsmqtt_in publish subscribe watch "profile add" "profile import" "outbox flush"'
 complete -c tsmqtt -n $settings -l url -x -a 'tcp:// mqtt:// ssl:// tls:// mqtts:// ws:// wss://' -d 'Whole endpoint: SCHEME://HOST[:PORT][/PATH]'
 complete -c tsmqtt -n $settings -s h -s H -l host -x -a '(__fish_print_hostnames)' -d 'Broker host (default mqtt3.thingspeak.com)'
 complete -c tsmqtt -n $settings -s p -l port -x -a '1883 8883 80 443' -d 'Broker port'
@@ -112,7 +112,7 @@ complete -c tsmqtt -n $settings -l connect-timeout -x -d 'Connect timeout in sec
 complete -c tsmqtt -n $settings -l mqtt-version -x -a '3.1.1 5' -d 'MQTT protocol version (default 3.1.1)'
 
 # Publish and subscribe.
-set -l sessions '__tsmqtt_in publish subscribe watch'
+set -l sessions '__tsmqtt_in publish subscribe watch "outbox flush"'
 complete -c tsmqtt -n $sessions -l profile -x -a '(__tsmqtt_profiles)' -d 'Use a saved profile (env TSMQTT_PROFILE)'
 complete -c tsmqtt -n $sessions -l no-profile -d 'Use no profile, not even the default (env TSMQTT_NO_PROFILE=1)'
 complete -c tsmqtt -n $sessions -l password-file -r -F -d 'Read the password from FILE (- = stdin)'
@@ -199,15 +199,20 @@ complete -c tsmqtt -n $values -l label -x -a '1= 2= 3= 4= 5= 6= 7= 8=' -d 'Field
 complete -c tsmqtt -n $values -l password-file -r -F -d 'Read the password from FILE (- = stdin)'
 complete -c tsmqtt -n $values -l ask-password -d 'Prompt for the password without echo'
 complete -c tsmqtt -n $values -l default -d 'Make this the default profile'
+complete -c tsmqtt -n $values -l interval -x -d "publish: at least SECS between a channel's entries"
+complete -c tsmqtt -n $values -l outbox -d 'publish: keep every message on disk until the broker has it'
 complete -c tsmqtt -n $values -l help -d 'Print help and exit'
 
 # outbox
 complete -c tsmqtt -n '__tsmqtt_in outbox "outbox status" "outbox list" "outbox clear"' -l help -d 'Print help and exit'
 complete -c tsmqtt -n '__tsmqtt_in outbox' -a status -d 'Messages waiting per broker and channel, the oldest, the file'
 complete -c tsmqtt -n '__tsmqtt_in outbox' -a list -d 'List the waiting messages, oldest first'
+complete -c tsmqtt -n '__tsmqtt_in outbox' -a flush -d 'Deliver what waits for the broker the connection options name'
 complete -c tsmqtt -n '__tsmqtt_in outbox' -a clear -d 'Drop every waiting message (needs --yes)'
-complete -c tsmqtt -n '__tsmqtt_in "outbox status" "outbox list" "outbox clear"' -l outbox-file -r -F -d 'The outbox database (env TSMQTT_OUTBOX_FILE)'
+complete -c tsmqtt -n '__tsmqtt_in "outbox status" "outbox list" "outbox flush" "outbox clear"' -l outbox-file -r -F -d 'The outbox database (env TSMQTT_OUTBOX_FILE)'
 complete -c tsmqtt -n '__tsmqtt_in "outbox status"' -s F -l format -x -a 'text json' -d 'Output format'
 complete -c tsmqtt -n '__tsmqtt_in "outbox list"' -s F -l format -x -a 'text csv json' -d 'Output format'
 complete -c tsmqtt -n '__tsmqtt_in "outbox list"' -l limit -x -d 'List at most N messages'
+complete -c tsmqtt -n '__tsmqtt_in "outbox flush"' -s W -l timeout -x -d 'Give up after SECS (exit 6 if some still wait)'
+complete -c tsmqtt -n '__tsmqtt_in "outbox flush"' -l interval -x -d "At least SECS between a channel's entries"
 complete -c tsmqtt -n '__tsmqtt_in "outbox clear"' -l yes -d 'Confirm: the messages are dropped for good'

@@ -57,6 +57,7 @@ contexts=(
     "outbox|outbox|tsmqtt outbox -"
     "outbox status|outbox status|tsmqtt outbox status -"
     "outbox list|outbox list|tsmqtt outbox list -"
+    "outbox flush|outbox flush|tsmqtt outbox flush -"
     "outbox clear|outbox clear|tsmqtt outbox clear -"
 )
 

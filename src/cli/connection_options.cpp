@@ -279,6 +279,13 @@ std::vector<std::string> describe_settings(const Resolved& resolved) {
             case SettingId::read_key:
                 if_set(s.read_key);
                 break;
+            case SettingId::interval:
+                if (s.interval)
+                    line(fmt::format("{} s", std::chrono::duration<double>(*s.interval).count()));
+                break;
+            case SettingId::outbox:
+                if (s.outbox) line("true");
+                break;
             case SettingId::label:
                 break;  // shown by the text output itself
         }

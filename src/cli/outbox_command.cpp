@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// `tsmqtt outbox status|list|clear`: what waits in the outbox, and dropping it.
+// `tsmqtt outbox status|list|flush|clear`: what waits in the outbox, delivering it now, and
+// dropping it.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -8,9 +9,14 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/connection_options.hpp"
 #include "cli/io.hpp"
+#include "cli/validators.hpp"
 #include "cli/outbox_options.hpp"
+#include "cli/session_setup.hpp"
 #include "core/error.hpp"
+#include "core/memory_outbox.hpp"
+#include "core/publish.hpp"
 #include "format/formatter.hpp"
 
 namespace tsmqtt::cli {
@@ -21,7 +27,14 @@ struct OutboxCommandArgs {
     std::string format = "text";
     std::size_t limit = 0;  // 0: all
     bool yes = false;
+    ConnectionArgs connection;  // flush
+    double timeout = 0;         // flush: 0 = until everything is delivered
+    double interval = 0;
+    CLI::Option* interval_option = nullptr;
 };
+
+// "No --timeout": a flush lasts until everything is delivered.
+constexpr std::chrono::milliseconds kNoTimeout{std::chrono::hours(24 * 365)};
 
 std::string dump(const nlohmann::json& json) {
     // Bytes that are not UTF-8 become U+FFFD rather than an exception: the output stays JSON.
@@ -119,6 +132,84 @@ int list_messages(const OutboxCommandArgs& args) {
     return 0;
 }
 
+std::size_t waiting_for(const OutboxStatus& status, const std::string& destination) {
+    std::size_t waiting = 0;
+    for (const auto& count : status.per_destination) {
+        if (count.destination == destination) waiting += count.waiting;
+    }
+    return waiting;
+}
+
+// Delivers what waits for the broker the connection options name, as `publish --outbox`
+// would (docs/cli-contract.md, "The outbox"); the secrets come from those options alone.
+int flush_messages(OutboxCommandArgs& args) {
+    auto& connection = args.connection;
+    const auto resolved = resolve_connection(connection, false);
+    StderrDiagnostics diagnostics(connection.verbosity, connection.quiet);
+    FdOutput out(STDOUT_FILENO);
+    auto outbox = open_outbox(args.outbox);
+
+    PublishPlan plan;
+    plan.destination = resolved.settings.endpoint().uri();
+    plan.durable = true;
+    plan.reconnect = !connection.no_reconnect;
+    plan.pace_raw = false;  // raw messages went unpaced when they were accepted
+    plan.interval = args.interval_option->count() > 0
+                        ? seconds_option(args.interval, "--interval")
+                        : resolved.settings.interval.value_or(kThingSpeakFreeInterval);
+    plan.flush_timeout = args.timeout > 0 ? seconds_option(args.timeout, "--timeout") : kNoTimeout;
+
+    const auto before = outbox->status();
+    const auto mine = waiting_for(before, plan.destination);
+    if (before.waiting > mine) {
+        diagnostics.warn(fmt::format(
+            "{} more wait for other brokers (see tsmqtt outbox status): a flush delivers to "
+            "the broker its connection options name",
+            before.waiting - mine));
+    }
+    if (mine == 0) {
+        diagnostics.summary(
+            fmt::format("nothing waits for {} in {}", plan.destination, before.file));
+        return 0;
+    }
+
+    // --dry-run: what would go, from a copy; the outbox keeps every message.
+    MemoryOutbox preview;
+    Outbox* source = outbox.get();
+    if (connection.dry_run) {
+        preview.append(outbox->next(plan.destination, 0, mine));
+        source = &preview;
+        plan.durable = false;
+        plan.interval = {};
+    }
+    auto session = open_session(resolved, connection,
+                                publishing_session_options(connection, resolved, diagnostics), out,
+                                diagnostics, Connect::by_caller)
+                       .session;
+    SteadyClock clock;
+    SystemCalendar calendar;
+    auto& stop = stop_signal();
+    PublishIo io{clock, calendar, diagnostics, stop};
+    auto report = deliver_outbox(*session, *source, plan, io);
+    if (connection.dry_run) report.queued = mine;
+    const auto left = describe_waiting(outbox->status(), calendar.now());
+    // The broker never answered: one line, exit 3, everything still waits.
+    if (!report.unreachable.empty() && report.sent == 0 && !report.interrupted)
+        fail(ExitCode::network, fmt::format("{}; {} in the outbox", report.unreachable, left));
+    diagnostics.summary(summary_line(report, plan));
+    if (report.connection_lost)
+        fail(ExitCode::network, "connection to the broker lost (--no-reconnect)");
+    if (report.interrupted) return to_int(exit_code_for_signal(stop.load()));
+    if (report.not_sent + report.not_confirmed > 0) {
+        diagnostics.warn(
+            fmt::format("{} message(s) not sent", report.not_sent + report.not_confirmed));
+        return to_int(ExitCode::failure);
+    }
+    if (report.queued > 0 && !connection.dry_run)
+        fail(ExitCode::timeout, fmt::format("--timeout {} s elapsed; {}", args.timeout, left));
+    return 0;
+}
+
 int clear_messages(const OutboxCommandArgs& args) {
     if (!args.yes)
         usage_error("outbox clear drops every waiting message for good: add --yes to confirm");
@@ -144,13 +235,29 @@ Runner define_outbox_command(CLI::App& command) {
     list->add_option("--limit", args->limit, "List at most N messages (default all)")
         ->type_name("N")
         ->check(CLI::NonNegativeNumber);
+    auto* flush = command.add_subcommand(
+        "flush", "Deliver what waits for the broker the connection options name, paced");
+    flush
+        ->add_option("-W,--timeout", args->timeout,
+                     "Give up after SECS (exit 6 if some still wait; default: until all went)")
+        ->type_name("SECS")
+        ->check(CLI::NonNegativeNumber);
+    args->interval_option =
+        flush
+            ->add_option("--interval", args->interval,
+                         "At least SECS between a channel's entries (default: the profile's "
+                         "interval, else 15)")
+            ->type_name("SECS")
+            ->check(CLI::NonNegativeNumber);
+    add_connection_options(*flush, args->connection);
     auto* clear = command.add_subcommand("clear", "Drop every waiting message (needs --yes)");
     clear->add_flag("--yes", args->yes, "Confirm: the messages are dropped for good");
-    for (auto* sub : {status, list, clear}) add_outbox_file_option(*sub, args->outbox);
+    for (auto* sub : {status, list, flush, clear}) add_outbox_file_option(*sub, args->outbox);
 
     return [=]() -> int {
         if (status->parsed()) return show_status(*args);
         if (list->parsed()) return list_messages(*args);
+        if (flush->parsed()) return flush_messages(*args);
         return clear_messages(*args);
     };
 }

@@ -25,6 +25,8 @@ struct ProfileArgs {
     std::string write_key;
     std::string read_key;
     std::vector<std::string> labels;
+    std::string interval;
+    bool outbox = false;
     std::string password_file;
     bool ask_password = false;
     bool make_default = false;
@@ -44,6 +46,8 @@ Profile build_profile(const ProfileArgs& args,
     if (!args.channel.empty()) values.emplace_back("channel", args.channel);
     if (!args.write_key.empty()) values.emplace_back("write-key", args.write_key);
     if (!args.read_key.empty()) values.emplace_back("read-key", args.read_key);
+    if (!args.interval.empty()) values.emplace_back("interval", args.interval);
+    if (args.outbox) values.emplace_back("outbox", "true");
     if (!args.password_file.empty() && args.ask_password) {
         usage_error("--password-file and --ask-password both give the password; choose one");
     }
@@ -90,6 +94,11 @@ void add_profile_value_options(CLI::App& app, ProfileArgs& args) {
     app.add_option("--read-key", args.read_key, "Legacy broker: Read API key");
     app.add_option("--label", args.labels, "Field label N=NAME (repeatable)")
         ->allow_extra_args(false);
+    app.add_option("--interval", args.interval,
+                   "publish: at least SECS between a channel's entries (default 15; 0: no pacing)")
+        ->type_name("SECS");
+    app.add_flag("--outbox", args.outbox,
+                 "publish: keep every message on disk until the broker has it (--outbox)");
     app.add_option("--password-file", args.password_file,
                    "Read the password from FILE (- = stdin)");
     app.add_flag("--ask-password", args.ask_password, "Prompt for the password without echo");

@@ -4,16 +4,15 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cmath>
 #include <cstring>
 #include <memory>
 
 #include "cli/commands.hpp"
 #include "cli/connection_options.hpp"
 #include "cli/io.hpp"
+#include "cli/validators.hpp"
 #include "cli/outbox_options.hpp"
 #include "cli/session_setup.hpp"
-#include "core/connection_watch.hpp"
 #include "core/error.hpp"
 #include "core/memory_outbox.hpp"
 #include "core/publish.hpp"
@@ -46,19 +45,13 @@ struct PublishArgs {
     CLI::App* app = nullptr;
 };
 
-// One update per 15 s: ThingSpeak's free licence (docs/ and README "What happens when the
-// network is down").
-constexpr std::chrono::milliseconds kThingSpeakFreeInterval{15000};
+// The profile's (or TSMQTT_INTERVAL's) interval, else the free licence's.
+std::chrono::milliseconds default_interval(const Settings& settings) {
+    return settings.interval.value_or(kThingSpeakFreeInterval);
+}
 
 bool given(const PublishArgs& args, const char* name) {
     return args.app->count(name) > 0;
-}
-
-std::chrono::milliseconds seconds_option(double seconds, const char* name) {
-    if (!std::isfinite(seconds) || seconds < 0 || seconds > 86400 * 365) {
-        usage_error(fmt::format("invalid {} '{}': expected a number of seconds", name, seconds));
-    }
-    return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
 }
 
 FeedParams entry_params(const PublishArgs& args) {
@@ -125,7 +118,7 @@ PublishPlan thingspeak_plan(const PublishArgs& args, const Settings& settings) {
         plan.stream_topic = publish_topic(channel, settings.write_key);
         plan.stamp = true;
         // ThingSpeak drops faster updates without a word: a stream is paced unless told not.
-        if (!given(args, "--interval")) plan.interval = kThingSpeakFreeInterval;
+        if (!given(args, "--interval")) plan.interval = default_interval(settings);
         if (!args.columns.empty()) {
             plan.columns = parse_columns(args.columns);
             plan.header_sets_columns = false;
@@ -199,6 +192,7 @@ int run_publish_command(PublishArgs& args) {
     auto& connection = args.connection;
     if (!args.channel.empty()) connection.values.emplace_back("channel", args.channel);
     if (!args.write_key.empty()) connection.values.emplace_back("write-key", args.write_key);
+    if (args.outbox) connection.values.emplace_back("outbox", "true");
     if (!args.topic.empty() && !args.channel.empty())
         usage_error("-c CHANNEL and --topic exclude each other");
     const bool stdin_taken = args.stdin_lines || args.stdin_whole;
@@ -217,10 +211,13 @@ int run_publish_command(PublishArgs& args) {
     plan.retry_first_connect = plan.stream != PublishPlan::Stream::none;
     plan.keep_unsent_lines = !args.unsent.empty();
     plan.flush_timeout = seconds_option(args.flush_timeout, "--flush-timeout");
-    plan.durable =
-        !connection.dry_run && (args.outbox || process_env()("TSMQTT_OUTBOX").value_or("") == "1");
-    // Every ThingSpeak entry that goes through the outbox may wait: it carries its reading time.
-    if (plan.durable && plan.channel) plan.stamp = true;
+    plan.durable = !connection.dry_run && resolved.settings.outbox;
+    // Every ThingSpeak entry that goes through the outbox may wait: it carries its reading
+    // time, and what waits for the channel leaves paced.
+    if (plan.durable && plan.channel) {
+        plan.stamp = true;
+        if (!given(args, "--interval")) plan.interval = default_interval(resolved.settings);
+    }
     std::unique_ptr<Outbox> outbox;
     if (plan.durable) {
         outbox = open_outbox(args.outbox_args);
@@ -228,19 +225,11 @@ int run_publish_command(PublishArgs& args) {
         outbox = std::make_unique<MemoryOutbox>();
     }
 
-    SessionOptions options;
-    // A message offered while the connection is down stays in the outbox, in order.
-    options.send_while_disconnected = false;
-    auto watch = std::make_shared<ConnectionWatch>(resolved.client_id);
-    // --no-reconnect: the loss ends the run, with its own line after the summary.
-    if (plan.reconnect) {
-        options.on_connection_change = [&diagnostics, watch](const SessionEvent& event) {
-            diagnostics.warn(watch->describe(event, std::chrono::steady_clock::now()));
-        };
-    }
     // run_publish connects, retrying the first connect of a stream.
-    auto session =
-        open_session(resolved, connection, options, out, diagnostics, Connect::by_caller).session;
+    auto session = open_session(resolved, connection,
+                                publishing_session_options(connection, resolved, diagnostics), out,
+                                diagnostics, Connect::by_caller)
+                       .session;
     if (connection.dry_run) plan.interval = {};  // nothing is sent: nothing waits for a limit
     SystemCalendar calendar;
     PublishIo io{clock, calendar, diagnostics, stop};
@@ -268,7 +257,9 @@ int run_publish_command(PublishArgs& args) {
     if (report.interrupted) return to_int(exit_code_for_signal(stop.load()));
     const auto missing = report.not_sent + report.not_confirmed;
     if (missing > 0 || !unsent_written) {
-        if (missing > 0) diagnostics.warn(fmt::format("{} message(s) not sent", missing));
+        // A refusal of the outbox has said so in its own line.
+        if (missing > 0 && !report.refused)
+            diagnostics.warn(fmt::format("{} message(s) not sent", missing));
         return to_int(ExitCode::failure);
     }
     if (report.disconnect_failed) return to_int(ExitCode::failure);
@@ -326,8 +317,10 @@ Runner define_publish_command(CLI::App& command) {
     app->add_flag("--stdin", args->stdin_lines,
                   "Read one entry (with -c) or one message (with --topic) per line")
         ->group(input);
-    app->add_option("--interval", args->interval,
-                    "At least SECS between messages; -c ... --stdin: default 15, 0 turns it off")
+    app->add_option(
+           "--interval", args->interval,
+           "At least SECS between messages; -c ... --stdin (and -c with --outbox): default "
+           "the profile's interval, else 15; 0 turns it off")
         ->group(input);
     app->add_option("--flush-timeout", args->flush_timeout,
                     "Wait at most SECS at the end for queued messages (default 60)")

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/session_setup.hpp"
 
+#include <chrono>
+
 #include "cli/dry_run.hpp"
+#include "core/connection_watch.hpp"
 
 namespace tsmqtt::cli {
 
@@ -9,6 +12,19 @@ Resolved resolve_connection(const ConnectionArgs& args, bool stdin_taken) {
     auto resolved = resolve_settings(args, stdin_taken);
     register_secrets(resolved.settings);
     return resolved;
+}
+
+SessionOptions publishing_session_options(const ConnectionArgs& args, const Resolved& resolved,
+                                          Diagnostics& diagnostics) {
+    SessionOptions options;
+    options.send_while_disconnected = false;
+    if (!args.no_reconnect) {
+        auto watch = std::make_shared<ConnectionWatch>(resolved.client_id);
+        options.on_connection_change = [&diagnostics, watch](const SessionEvent& event) {
+            diagnostics.warn(watch->describe(event, std::chrono::steady_clock::now()));
+        };
+    }
+    return options;
 }
 
 OpenedSession open_session(const Resolved& resolved, const ConnectionArgs& args,

@@ -23,6 +23,12 @@ struct OpenedSession {
     bool dry_run = false;  // session only prints what it would send, connected to nothing
 };
 
+// The session options of a command that publishes (publish, outbox flush): a message offered
+// while the connection is down stays in the outbox, in order; each connection change is said
+// on stderr (none with --no-reconnect: the loss ends the run).
+SessionOptions publishing_session_options(const ConnectionArgs& args, const Resolved& resolved,
+                                          Diagnostics& diagnostics);
+
 // Whether open_session connects, or the caller does (publish retries a stream's first connect).
 enum class Connect { now, by_caller };
 

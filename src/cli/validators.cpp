@@ -3,7 +3,10 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <utility>
+
+#include "core/error.hpp"
 
 namespace tsmqtt::cli {
 namespace {
@@ -37,6 +40,13 @@ CLI::Validator one_of(std::vector<std::string> names) {
 
 CLI::Validator zero_or_more() {
     return worded(CLI::NonNegativeNumber, "a whole number, 0 or more");
+}
+
+std::chrono::milliseconds seconds_option(double seconds, const char* name) {
+    if (!std::isfinite(seconds) || seconds < 0 || seconds > 86400 * 365) {
+        usage_error(fmt::format("invalid {} '{}': expected a number of seconds", name, seconds));
+    }
+    return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
 }
 
 }  // namespace tsmqtt::cli

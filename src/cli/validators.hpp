@@ -3,6 +3,7 @@
 // CLI11's own validators (IsMember, NonNegativeNumber), in the house's wording: a refused value
 // reads "--color: expected auto, always or never, not 'sometimes'", whichever option it is.
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -14,5 +15,8 @@ CLI::Validator one_of(std::vector<std::string> names);
 // A number 0 or more (CLI::NonNegativeNumber). For an unsigned option: CLI11 would take "-1"
 // for the largest number.
 CLI::Validator zero_or_more();
+
+// An option's seconds (--interval, --timeout): 0 or more, at most a year; else exit 2.
+std::chrono::milliseconds seconds_option(double seconds, const char* name);
 
 }  // namespace tsmqtt::cli

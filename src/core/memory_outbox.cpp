@@ -19,8 +19,17 @@ std::vector<OutboxMessage> MemoryOutbox::append(std::vector<OutboxMessage> messa
         message.id = ++last_id_;
         message.accepted_at = now;
         waiting_.emplace(message.id, message);
+        if (message.channel && !message.created_at.empty()) {
+            auto& last = last_stamp_[*message.channel];
+            last = std::max(last, message.created_at);
+        }
     }
     return messages;
+}
+
+std::string MemoryOutbox::last_stamp(std::uint64_t channel) {
+    const auto it = last_stamp_.find(channel);
+    return it == last_stamp_.end() ? std::string() : it->second;
 }
 
 bool MemoryOutbox::acquire(const std::string& destination, std::chrono::seconds) {

@@ -14,13 +14,16 @@ class MemoryOutbox final : public Outbox {
 
     std::vector<OutboxMessage> append(std::vector<OutboxMessage> messages) override;
     bool acquire(const std::string& destination, std::chrono::seconds lease) override;
-    void renew(const std::string&, std::chrono::seconds) override {}
+    bool renew(const std::string& destination, std::chrono::seconds) override {
+        return held_[destination] = true;
+    }
     void release(const std::string& destination) override;
     std::vector<OutboxMessage> next(const std::string& destination, std::int64_t after,
                                     std::size_t limit) override;
     void delivered(const std::vector<std::int64_t>& ids) override;
     std::optional<WallClock::time_point> last_sent(std::uint64_t channel) override;
     void set_last_sent(std::uint64_t channel, WallClock::time_point when) override;
+    std::string last_stamp(std::uint64_t channel) override;
     OutboxStatus status() override;
     std::vector<OutboxMessage> list(std::size_t limit) override;
     std::size_t clear() override;
@@ -31,6 +34,7 @@ class MemoryOutbox final : public Outbox {
     std::map<std::int64_t, OutboxMessage> waiting_;
     std::map<std::string, bool> held_;
     std::map<std::uint64_t, WallClock::time_point> last_sent_;
+    std::map<std::uint64_t, std::string> last_stamp_;
 };
 
 }  // namespace tsmqtt

@@ -57,7 +57,9 @@ class Outbox {
     // time, so each message is delivered by one process and in order. Returns false when
     // another live process holds it. A holder that died (kill -9) loses it after `lease`.
     virtual bool acquire(const std::string& destination, std::chrono::seconds lease) = 0;
-    virtual void renew(const std::string& destination, std::chrono::seconds lease) = 0;
+    // Extends the lease; false when another process has taken it meanwhile (it had expired):
+    // then this one must stop delivering, or a message would go twice.
+    virtual bool renew(const std::string& destination, std::chrono::seconds lease) = 0;
     virtual void release(const std::string& destination) = 0;
 
     // The oldest waiting messages of a destination (held by this process) with an id above
@@ -70,6 +72,9 @@ class Outbox {
     // ThingSpeak pacing across processes: when a channel last got an entry.
     virtual std::optional<WallClock::time_point> last_sent(std::uint64_t channel) = 0;
     virtual void set_last_sent(std::uint64_t channel, WallClock::time_point when) = 0;
+    // The latest created_at that append() took for the channel from any process ("" if none),
+    // so a later run stamps after it: ThingSpeak keeps one entry per created_at.
+    virtual std::string last_stamp(std::uint64_t channel) = 0;
 
     virtual OutboxStatus status() = 0;
     virtual std::vector<OutboxMessage> list(std::size_t limit) = 0;

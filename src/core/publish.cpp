@@ -29,10 +29,17 @@ const std::atomic<int> kNoStop{0};
 
 class Publisher {
   public:
-    Publisher(Session& session, Outbox& outbox, const PublishPlan& plan, PublishIo& io)
-        : session_(session), outbox_(outbox), plan_(plan), io_(io), columns_(plan.columns) {}
+    Publisher(Session& session, Outbox& outbox, const PublishPlan& plan, PublishIo& io,
+              bool deliver_only = false)
+        : session_(session),
+          outbox_(outbox),
+          plan_(plan),
+          io_(io),
+          columns_(plan.columns),
+          deliver_only_(deliver_only) {}
 
     PublishReport run(LineSource* input) {
+        follow_stamps();
         std::vector<OutboxMessage> batch;
         for (const auto& message : plan_.messages) {
             batch.push_back(make_entry(
@@ -48,8 +55,10 @@ class Publisher {
             if (io_.stop.load() != 0 && !report_.interrupted) {
                 report_.interrupted = true;
                 input_open = false;
-                end_deadline = ending ? std::min(end_deadline, now + plan_.flush_timeout)
-                                      : now + plan_.flush_timeout;
+                // `outbox flush` stops at once: what it has not delivered stays in the outbox.
+                const auto grace =
+                    deliver_only_ ? std::chrono::milliseconds(0) : plan_.flush_timeout;
+                end_deadline = ending ? std::min(end_deadline, now + grace) : now + grace;
                 ending = true;
             }
             if (!input_open && !ending) {
@@ -62,7 +71,7 @@ class Publisher {
             if (gave_up_) break;
             hold(now);
             send_ready();
-            if (ending && (nothing_left() || (plan_.durable && !holding_))) break;
+            if (ending && done()) break;
             if (ending && now >= end_deadline) break;
 
             auto wake = now + kSlice;
@@ -117,8 +126,8 @@ class Publisher {
             for (auto& line : pending_lines_) report_.unsent_lines.push_back(std::move(line));
             pending_lines_.clear();
             batch.clear();
-            if (!refused_) io_.diagnostics.warn(e.what());
-            refused_ = true;
+            if (!report_.refused) io_.diagnostics.warn(e.what());
+            report_.refused = true;
             return;
         }
         batch.clear();
@@ -130,8 +139,15 @@ class Publisher {
         pending_lines_.clear();
     }
 
+    // Another process may have stamped entries of the channel (its own run, killed or not).
+    void follow_stamps() {
+        if (plan_.stamp && plan_.channel)
+            stamper_.follow(*plan_.channel, outbox_.last_stamp(*plan_.channel));
+    }
+
     // Reads what has come, waiting until `wake` for the first line only; false at the end.
     bool read_lines(LineSource& input, Steady wake) {
+        follow_stamps();
         std::vector<OutboxMessage> batch;
         const auto started = io_.clock.now();
         bool open = true;
@@ -214,7 +230,12 @@ class Publisher {
         if (now < hold_check_) return;
         hold_check_ = now + (holding_ ? kLease / 3 : std::chrono::seconds(1));
         if (holding_) {
-            outbox_.renew(plan_.destination, kLease);
+            if (outbox_.renew(plan_.destination, kLease)) return;
+            // Taken over (this process stalled past the lease): the other one delivers now.
+            holding_ = false;
+            pending_.clear();
+            last_fetched_ = 0;
+            io_.diagnostics.note(1, "another tsmqtt took over delivering for this broker");
         } else {
             holding_ = outbox_.acquire(plan_.destination, kLease);
         }
@@ -230,6 +251,14 @@ class Publisher {
 
     bool nothing_left() {
         return inflight_.empty() && pending_.empty() && (!holding_ || !refill());
+    }
+
+    // Whether the end may come: all sent, or (on disk) what is left is another process's to
+    // deliver; `outbox flush` waits for that process to finish or hand over its lease.
+    bool done() {
+        if (holding_ || !plan_.durable) return nothing_left();
+        if (!deliver_only_) return true;
+        return outbox_.next(plan_.destination, 0, 1).empty();
     }
 
     // The next slot of a channel (raw messages: key 0), with the channel's last entry as the
@@ -255,14 +284,15 @@ class Publisher {
             auto& message = pending_.front();
             const auto now = io_.clock.now();
             auto& next_slot = slot(message);
-            if (plan_.interval.count() > 0 && now < next_slot) {
+            const bool paced = plan_.interval.count() > 0 && (plan_.pace_raw || message.channel);
+            if (paced && now < next_slot) {
                 paced_until_ = next_slot;
                 show_backlog(now);
                 return;
             }
             const auto id = session_.publish(message.message);
             if (!id) return;
-            if (plan_.interval.count() > 0) {
+            if (paced) {
                 next_slot = now + plan_.interval;
                 const auto wall = io_.calendar.now();
                 if (message.channel) outbox_.set_last_sent(*message.channel, wall);
@@ -271,7 +301,7 @@ class Publisher {
             }
             inflight_.emplace(*id, std::move(message));
             pending_.pop_front();
-            if (plan_.interval.count() > 0) show_progress();
+            if (paced) show_progress();
         }
     }
 
@@ -362,6 +392,7 @@ class Publisher {
     const PublishPlan& plan_;
     PublishIo& io_;
     ColumnMap columns_;
+    bool deliver_only_;
     EntryStamper stamper_;
     PublishReport report_;
     std::deque<OutboxMessage> pending_;                // fetched from the outbox, not yet taken
@@ -377,7 +408,6 @@ class Publisher {
     bool connected_once_ = false;
     bool gave_up_ = false;
     bool holding_ = false;
-    bool refused_ = false;
     std::string unstamped_why_;
     std::optional<Error> strict_error_;
     Steady retry_at_{};
@@ -398,7 +428,12 @@ PublishReport deliver_outbox(Session& session, Outbox& outbox, const PublishPlan
     auto only_delivery = plan;
     only_delivery.messages.clear();
     only_delivery.stream = PublishPlan::Stream::none;
-    return Publisher(session, outbox, only_delivery, io).run(nullptr);
+    auto report = Publisher(session, outbox, only_delivery, io, true).run(nullptr);
+    report.queued = 0;
+    for (const auto& count : outbox.status().per_destination) {
+        if (count.destination == plan.destination) report.queued += count.waiting;
+    }
+    return report;
 }
 
 std::string summary_line(const PublishReport& report, const PublishPlan& plan) {
@@ -406,8 +441,8 @@ std::string summary_line(const PublishReport& report, const PublishPlan& plan) {
                             report.not_sent);
     if (plan.durable) line += fmt::format(", {} queued in the outbox", report.queued);
     if (report.not_confirmed > 0) line += fmt::format(", {} not confirmed", report.not_confirmed);
-    if (plan.interval.count() > 0 && report.sent > 0)
-        line += fmt::format("; the last entry waited {} s", report.last_wait.count());
+    if (report.last_wait && report.sent > 0)
+        line += fmt::format("; the last entry waited {} s", report.last_wait->count());
     return line;
 }
 

@@ -17,6 +17,10 @@
 
 namespace tsmqtt {
 
+// One update per 15 s: ThingSpeak's free licence, the default pacing of a channel's entries
+// (docs/cli-contract.md, "Pacing").
+inline constexpr std::chrono::milliseconds kThingSpeakFreeInterval{15000};
+
 struct PublishPlan {
     enum class Stream { none, entries, raw_lines };
     std::vector<OutgoingMessage> messages;  // accepted first, in order (topic and payload; the
@@ -30,6 +34,7 @@ struct PublishPlan {
     MessageProperties properties;
     bool strict = false;                    // a bad input line ends the run with exit 2
     std::chrono::milliseconds interval{0};  // at least this long between messages (per channel)
+    bool pace_raw = true;  // false (outbox flush): only ThingSpeak channel entries are paced
 
     std::string destination;               // the endpoint URI: the outbox's key
     std::optional<std::uint64_t> channel;  // ThingSpeak mode
@@ -48,11 +53,12 @@ struct PublishReport {
     std::size_t not_confirmed = 0;  // raw QoS 0 written into a connection that died
     std::size_t queued = 0;         // left in the outbox on disk for a later run
     bool interrupted = false;
-    bool connection_lost = false;           // reconnect off and the connection died
-    bool disconnect_failed = false;         // the end went wrong after all was sent (exit 1)
-    std::string unreachable;                // why the broker could not be reached, if it never was
-    std::chrono::seconds last_wait{0};      // how long the last paced entry waited
-    std::vector<std::string> unsent_lines;  // keep_unsent_lines: as read, in order
+    bool connection_lost = false;    // reconnect off and the connection died
+    bool disconnect_failed = false;  // the end went wrong after all was sent (exit 1)
+    bool refused = false;            // the outbox took no more (said on stderr)
+    std::string unreachable;         // why the broker could not be reached, if it never was
+    std::optional<std::chrono::seconds> last_wait;  // how long the last paced entry waited
+    std::vector<std::string> unsent_lines;          // keep_unsent_lines: as read, in order
 };
 
 struct PublishIo {
@@ -67,7 +73,10 @@ struct PublishIo {
 PublishReport run_publish(Session& session, Outbox& outbox, const PublishPlan& plan,
                           LineSource* input, PublishIo& io);
 
-// Delivers what waits in the outbox for plan.destination (no input): `outbox flush`.
+// Delivers what waits in the outbox for plan.destination (no input): `outbox flush`. While
+// another process holds the destination's lease it waits (until plan.flush_timeout) for the
+// lease or for that process to have delivered everything. `queued` is what still waits for
+// the destination afterwards.
 PublishReport deliver_outbox(Session& session, Outbox& outbox, const PublishPlan& plan,
                              PublishIo& io);
 

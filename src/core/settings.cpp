@@ -57,6 +57,10 @@ constexpr std::array<SettingInfo, kSettingCount> kSettings{{
      "", "", true},
     {S::read_key, "read-key", "TSMQTT_READ_KEY", true, "channel Read API key (legacy broker)", "",
      "", true},
+    {S::interval, "interval", "TSMQTT_INTERVAL", false,
+     "seconds between a channel's updates (publish; 15 if unset, 0 = no pacing)", "", "", true},
+    {S::outbox, "outbox", "TSMQTT_OUTBOX", false,
+     "keep every message on disk until the broker has it (publish --outbox)", "", "", true},
     {S::label, "label", "", false, "field label N=NAME (repeatable)", "", "", true},
 }};
 
@@ -116,6 +120,18 @@ int parse_int_in(const SettingInfo& info, std::string_view value, int low, int h
         invalid(info, value, fmt::format("a whole number from {} to {}", low, high));
     }
     return number;
+}
+
+// Seconds, as --interval takes them: 0 or more, fractions allowed, at most a year.
+std::chrono::milliseconds parse_seconds(const SettingInfo& info, std::string_view value) {
+    double seconds = 0;
+    const auto* end = value.data() + value.size();
+    const auto [ptr, ec] = std::from_chars(value.data(), end, seconds);
+    if (value.empty() || ec != std::errc() || ptr != end || !(seconds >= 0) ||
+        seconds > 86400.0 * 365) {
+        invalid(info, value, "a number of seconds such as 15 (0 turns pacing off)");
+    }
+    return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
 }
 
 bool parse_bool(const SettingInfo& info, std::string_view value) {
@@ -274,6 +290,12 @@ void store(Settings& s, const SettingInfo& info, std::string_view v) {
             return;
         case SettingId::read_key:
             s.read_key = parse_api_key(info, v);
+            return;
+        case SettingId::interval:
+            s.interval = parse_seconds(info, v);
+            return;
+        case SettingId::outbox:
+            s.outbox = parse_bool(info, v);
             return;
         case SettingId::label:
             set_label(s, info, v);

@@ -7,6 +7,7 @@
 // stored. Values are applied lowest precedence first (built-in default < profile <
 // environment < command line), so a later apply wins.
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -46,6 +47,8 @@ enum class SettingId {
     channel,
     write_key,
     read_key,
+    interval,
+    outbox,
     label,
 };
 inline constexpr std::size_t kSettingCount = static_cast<std::size_t>(SettingId::label) + 1;
@@ -94,6 +97,9 @@ struct Settings {
     std::optional<ChannelId> channel;
     std::string write_key;
     std::string read_key;
+    // publish: a ThingSpeak stream's pacing when --interval is not given (none: 15 s)
+    std::optional<std::chrono::milliseconds> interval;
+    bool outbox = false;                // publish --outbox
     std::map<int, std::string> labels;  // field number -> label
 
     std::array<SettingSource, kSettingCount> sources{};

@@ -26,6 +26,10 @@ class EntryStamper {
     Result stamp(std::uint64_t channel, std::string payload,
                  std::chrono::system_clock::time_point now);
 
+    // The channel already has an entry stamped `last` (ISO 8601 UTC as stamp() makes it, e.g.
+    // another run's, from the outbox): later stamps come after it. Other text is ignored.
+    void follow(std::uint64_t channel, const std::string& last);
+
   private:
     std::map<std::uint64_t, std::chrono::sys_seconds> last_;
 };

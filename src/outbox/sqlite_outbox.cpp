@@ -30,7 +30,7 @@ using sqlite::Durability;
 using sqlite::Statement;
 using sqlite::Transaction;
 
-constexpr std::int64_t kSchemaVersion = 1;
+constexpr std::int64_t kSchemaVersion = 2;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE messages (
@@ -60,7 +60,16 @@ CREATE TABLE channels (
 -- each append, and a stream appends often.
 CREATE TABLE tally (waiting INTEGER NOT NULL);
 INSERT INTO tally VALUES (0);
-PRAGMA user_version = 1;
+)sql";
+
+// Version 2: a channel's latest created_at, kept when its messages have left, so the stamps
+// of the next run (after a kill -9, in another process) never repeat one the channel has.
+constexpr const char* kStampsSchema = R"sql(
+CREATE TABLE stamps (
+    channel INTEGER PRIMARY KEY,
+    last_stamp TEXT NOT NULL
+);
+PRAGMA user_version = 2;
 )sql";
 
 constexpr const char* kMessageColumns =
@@ -171,6 +180,10 @@ class SqliteOutbox final : public Outbox {
                 kMessageColumns)
                 .c_str());
         delete_ = db_.prepare("DELETE FROM messages WHERE id = ?");
+        // ISO 8601 UTC stamps of one form order as text.
+        stamp_ = db_.prepare(
+            "INSERT INTO stamps (channel, last_stamp) VALUES (?, ?) ON CONFLICT (channel) DO "
+            "UPDATE SET last_stamp = max(last_stamp, excluded.last_stamp)");
     }
 
     std::vector<OutboxMessage> append(std::vector<OutboxMessage> messages) override {
@@ -200,8 +213,15 @@ class SqliteOutbox final : public Outbox {
             if (message.channel) insert_.bind(7, static_cast<std::int64_t>(*message.channel));
             insert_.run();
             message.id = db_.last_insert_rowid();
+            if (message.channel && !message.created_at.empty()) {
+                stamp_.reset();
+                stamp_.bind(1, static_cast<std::int64_t>(*message.channel))
+                    .bind(2, message.created_at)
+                    .run();
+            }
         }
         insert_.reset();
+        stamp_.reset();
         add_.reset();
         add_.bind(1, static_cast<std::int64_t>(messages.size())).run();
         transaction.commit();
@@ -226,10 +246,15 @@ class SqliteOutbox final : public Outbox {
         return true;
     }
 
-    void renew(const std::string& destination, std::chrono::seconds lease) override {
+    bool renew(const std::string& destination, std::chrono::seconds lease) override {
         Transaction transaction(db_, Durability::relaxed);
+        auto holder = db_.prepare("SELECT owner_token FROM leases WHERE destination = ?");
+        holder.bind(1, destination);
+        if (holder.step() && holder.text(0) != token_) return false;
+        holder = Statement();
         write_lease(destination, lease);
         transaction.commit();
+        return true;
     }
 
     void release(const std::string& destination) override {
@@ -278,6 +303,12 @@ class SqliteOutbox final : public Outbox {
             "ON CONFLICT (channel) DO UPDATE SET last_sent = excluded.last_sent");
         upsert.bind(1, static_cast<std::int64_t>(channel)).bind(2, to_millis(when)).run();
         transaction.commit();
+    }
+
+    std::string last_stamp(std::uint64_t channel) override {
+        auto query = db_.prepare("SELECT last_stamp FROM stamps WHERE channel = ?");
+        query.bind(1, static_cast<std::int64_t>(channel));
+        return query.step() ? query.text(0) : std::string();
     }
 
     OutboxStatus status() override {
@@ -331,6 +362,16 @@ class SqliteOutbox final : public Outbox {
             db_.exec("PRAGMA journal_mode = WAL");
             return;
         }
+        if (found == 1) {
+            db_.exec("PRAGMA journal_mode = WAL");
+            Transaction transaction(db_);
+            auto again = db_.prepare("PRAGMA user_version");
+            again.step();
+            if (again.integer(0) == 1) db_.exec(kStampsSchema);
+            again = Statement();
+            transaction.commit();
+            return;
+        }
         if (found != 0) {
             config_error(db_.file(), fmt::format("schema version {} is not one this tsmqtt knows "
                                                  "(expected {})",
@@ -346,7 +387,10 @@ class SqliteOutbox final : public Outbox {
         // Another process may have created it meanwhile.
         auto again = db_.prepare("PRAGMA user_version");
         again.step();
-        if (again.integer(0) == 0) db_.exec(kSchema);
+        if (again.integer(0) == 0) {
+            db_.exec(kSchema);
+            db_.exec(kStampsSchema);
+        }
         again = Statement();
         transaction.commit();
     }
@@ -394,6 +438,7 @@ class SqliteOutbox final : public Outbox {
     Statement add_;
     Statement next_;
     Statement delete_;
+    Statement stamp_;
 };
 
 }  // namespace

@@ -54,6 +54,10 @@ std::string sample(SettingId id) {
             return "SAMPLEWRITEKEY12";
         case SettingId::read_key:
             return "SAMPLEREADKEY123";
+        case SettingId::interval:
+            return "2.5";
+        case SettingId::outbox:
+            return "true";
         case SettingId::label:
             return "3=Sample";
     }

@@ -191,7 +191,7 @@ TEST_CASE("outbox: one holder of a destination's lease at a time") {
     CHECK(first->acquire("d", 60s));  // the holder may take it again
     CHECK_FALSE(second->acquire("d", 60s));
     CHECK(second->acquire("other", 60s));  // leases are per destination
-    first->renew("d", 60s);
+    CHECK(first->renew("d", 60s));
     CHECK_FALSE(second->acquire("d", 60s));
     second->release("d");  // not its lease: nothing changes
     CHECK_FALSE(second->acquire("d", 60s));
@@ -218,6 +218,10 @@ TEST_CASE("outbox: a lease not renewed expires, though its holder lives") {
     }
     CHECK(taken);
     CHECK_FALSE(holder->acquire("d", 60s));
+    CHECK_FALSE(holder->renew("d", 60s));  // it learns that it lost the lease
+    REQUIRE(other->acquire("other", 0s));
+    CHECK_FALSE(holder->renew("other", 60s));  // expired, but not its own
+    CHECK(other->renew("d", 60s));
 }
 
 TEST_CASE("outbox: the lease of a process that died is free at once") {
@@ -303,6 +307,35 @@ TEST_CASE("outbox: when a channel last got an entry is kept per channel") {
     if (store.shared_between_processes) {
         auto other = store.open(file, 100);
         CHECK(other->last_sent(1) == when + 15s);
+    }
+}
+
+TEST_CASE("outbox: a channel's latest stamp outlives its delivered messages") {
+    const auto& store = GENERATE(from_range(stores()));
+    INFO(store.name);
+    TempDir dir;
+    const auto file = dir.path() / "outbox.db";
+    auto outbox = store.open(file, 100);
+    CHECK(outbox->last_stamp(7).empty());
+    auto stamped = [](std::string payload, std::uint64_t channel, std::string stamp) {
+        auto entry = message("d", std::move(payload), channel);
+        entry.created_at = std::move(stamp);
+        return entry;
+    };
+    auto first = outbox->append({stamped("a", 7, "2026-12-02T10:00:05Z"),
+                                 stamped("b", 7, "2026-12-02T10:00:06Z"),
+                                 stamped("c", 8, "2026-12-02T09:00:00Z"), message("d", "raw")});
+    // An older stamp (an entry with its own created_at) never moves it back.
+    outbox->append({stamped("e", 7, "2026-12-01T00:00:00Z")});
+    CHECK(outbox->last_stamp(7) == "2026-12-02T10:00:06Z");
+    CHECK(outbox->last_stamp(8) == "2026-12-02T09:00:00Z");
+    REQUIRE(outbox->acquire("d", 60s));
+    outbox->delivered(ids(outbox->next("d", 0, 10)));
+    CHECK(outbox->status().waiting == 0);
+    CHECK(outbox->last_stamp(7) == "2026-12-02T10:00:06Z");
+    if (store.shared_between_processes) {
+        auto other = store.open(file, 100);
+        CHECK(other->last_stamp(7) == "2026-12-02T10:00:06Z");
     }
 }
 

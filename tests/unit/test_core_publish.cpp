@@ -272,3 +272,77 @@ TEST_CASE("with explicit columns a header row is skipped, not sent", "[publish]"
     REQUIRE(rig.session.published.size() == 1);
     CHECK(rig.session.published[0].payload == "field3=7");
 }
+
+TEST_CASE("a second run through one outbox stamps after the first run's stamps", "[publish]") {
+    Rig rig;
+    auto plan = entry_stream();
+    plan.stamp = true;
+    plan.channel = 7;
+    plan.durable = true;
+    rig.run(plan, {"1", "2", "3"});  // stamps 00:00:00 to 00:00:02, the calendar standing still
+    Rig later;
+    // The same outbox, another process: it knows the channel's latest stamp.
+    PublishReport report;
+    {
+        PublishIo io{later.clock, later.calendar, later.diagnostics, later.stop};
+        StringLines input({"4"}, nullptr, 0);
+        report = run_publish(later.session, rig.outbox, plan, &input, io);
+    }
+    REQUIRE_FALSE(later.session.published.empty());
+    CHECK(later.session.published.back().payload == "field1=4&created_at=2026-12-02T00%3A00%3A03Z");
+    CHECK(report.sent >= 1);
+}
+
+TEST_CASE("outbox flush delivers what waits, pacing only the channel's entries", "[publish]") {
+    Rig rig;
+    auto entry = [](std::string topic, std::string payload, std::optional<std::uint64_t> channel) {
+        OutboxMessage message;
+        message.destination = "tcp://b:1883";
+        message.message = OutgoingMessage(std::move(topic), std::move(payload), 0);
+        message.channel = channel;
+        return message;
+    };
+    rig.outbox.append({entry("channels/7/publish", "field1=1", 7), entry("raw/a", "a", {}),
+                       entry("raw/b", "b", {}), entry("channels/7/publish", "field1=2", 7),
+                       entry("channels/7/publish", "field1=3", 7), entry("other", "x", {})});
+    rig.outbox.append({[&] {
+        auto elsewhere = entry("raw/c", "c", {});
+        elsewhere.destination = "tcp://other:1883";
+        return elsewhere;
+    }()});
+    PublishPlan plan;
+    plan.destination = "tcp://b:1883";
+    plan.durable = true;
+    plan.pace_raw = false;
+    plan.interval = std::chrono::seconds(15);
+    const auto report = deliver_outbox(rig.session, rig.outbox, plan, rig.io);
+    REQUIRE(rig.session.published.size() == 6);
+    std::vector<std::string> order;
+    for (const auto& message : rig.session.published) order.push_back(message.payload);
+    CHECK(order == std::vector<std::string>{"field1=1", "a", "b", "field1=2", "field1=3", "x"});
+    const auto& at = rig.session.published_at;
+    CHECK(at[1] == at[0]);  // raw messages do not wait for the channel's interval
+    CHECK(at[3] - at[0] == std::chrono::seconds(15));
+    CHECK(at[4] - at[3] == std::chrono::seconds(15));
+    CHECK(report.sent == 6);
+    CHECK(report.queued == 0);  // the other broker's message is not this flush's
+    CHECK(rig.outbox.status().waiting == 1);
+}
+
+TEST_CASE("outbox flush waits while another deliverer holds the lease", "[publish]") {
+    Rig rig;
+    OutboxMessage message;
+    message.destination = "tcp://b:1883";
+    message.message = OutgoingMessage("raw/a", "a", 1);
+    rig.outbox.append({message});
+    REQUIRE(rig.outbox.acquire("tcp://b:1883", std::chrono::seconds(30)));  // "another process"
+    PublishPlan plan;
+    plan.destination = "tcp://b:1883";
+    plan.durable = true;
+    plan.flush_timeout = std::chrono::seconds(5);
+    const auto report = deliver_outbox(rig.session, rig.outbox, plan, rig.io);
+    CHECK(rig.session.published.empty());
+    CHECK(report.sent == 0);
+    CHECK(report.queued == 1);  // still waiting when the timeout came
+    CHECK(rig.clock.now() - FakeClock().now() >= std::chrono::seconds(5));
+}

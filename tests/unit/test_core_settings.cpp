@@ -34,7 +34,8 @@ TEST_CASE("the setting table names every connection setting once", "[settings]")
         "url",          "host",     "port",      "transport", "ws-path",
         "client-id",    "username", "password",  "cafile",    "capath",
         "cert",         "key",      "insecure",  "keepalive", "connect-timeout",
-        "mqtt-version", "channel",  "write-key", "read-key",  "label"};
+        "mqtt-version", "channel",  "write-key", "read-key",  "interval",
+        "outbox",       "label"};
     std::set<std::string_view> seen;
     for (const auto& info : setting_table()) {
         CHECK(seen.insert(info.key).second);
@@ -361,4 +362,21 @@ TEST_CASE("mask_secret shows at most the last two characters of a long secret", 
     CHECK(mask_secret("12345678") == "****78");
     CHECK(mask_secret("ABCDEFGHIJKLMNOPQRSTUVWX") == "****WX");
     CHECK(mask_secret("abcdefg\xC3\xA9") == "****");
+}
+
+TEST_CASE("a profile can hold the pacing interval and turn the outbox on", "[settings]") {
+    CHECK_FALSE(Settings{}.interval.has_value());
+    CHECK_FALSE(Settings{}.outbox);
+    CHECK(applied("interval", "15").interval == std::chrono::seconds(15));
+    CHECK(applied("interval", "0").interval == std::chrono::seconds(0));
+    CHECK(applied("interval", "1.5").interval == std::chrono::milliseconds(1500));
+    CHECK_THAT(error_of("interval", "-1"), Catch::Contains("invalid --interval '-1'"));
+    CHECK_THAT(error_of("interval", "soon"), Catch::Contains("a number of seconds"));
+    CHECK_THAT(error_of("interval", "nan"), Catch::Contains("a number of seconds"));
+    CHECK(applied("outbox", "true").outbox);
+    CHECK(applied("outbox", "1").outbox);
+    CHECK_FALSE(applied("outbox", "false").outbox);
+    CHECK_THAT(error_of("outbox", "maybe"), Catch::Contains("invalid --outbox 'maybe'"));
+    CHECK(find_setting("outbox")->env == "TSMQTT_OUTBOX");
+    CHECK(find_setting("interval")->env == "TSMQTT_INTERVAL");
 }

@@ -58,3 +58,16 @@ TEST_CASE("a stamp that would make the entry too long is left out", "[stamp]") {
     CHECK(result.payload == big);
     CHECK_THAT(result.why_not, Catch::Contains("3000 bytes"));
 }
+
+TEST_CASE("stamps follow another run's latest stamp of the channel", "[stamp]") {
+    EntryStamper stamper;
+    stamper.follow(7, "2026-12-02T12:00:41Z");  // a run before this one stamped ahead of time
+    stamper.follow(7, "2026-12-02T11:00:00Z");  // an older one never moves it back
+    stamper.follow(7, "not a stamp");
+    stamper.follow(7, "2026-13-02T12:00:00Z");
+    CHECK(stamper.stamp(7, "field1=1", kNoon).stamp == "2026-12-02T12:00:42Z");
+    CHECK(stamper.stamp(8, "field1=1", kNoon).stamp == "2026-12-02T12:00:00Z");
+    stamper.follow(8, "2026-12-02T11:59:59Z");  // behind the reading time: the reading wins
+    CHECK(stamper.stamp(8, "field1=2", kNoon + std::chrono::seconds(5)).stamp ==
+          "2026-12-02T12:00:05Z");
+}

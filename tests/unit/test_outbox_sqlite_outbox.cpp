@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/error.hpp"
+#include "outbox/sqlite_db.hpp"
 #include "outbox/sqlite_outbox.hpp"
 #include "temp_dir.hpp"
 
@@ -83,6 +84,31 @@ TEST_CASE("sqlite outbox: an SQLite database of someone else's is refused") {
     fs::remove(file.string() + "-shm");
     CHECK_THAT(open_error(file), Catch::Contains("schema version"));
     CHECK(read_file(file) == bytes);
+}
+
+TEST_CASE("sqlite outbox: a version 1 outbox gains the stamps table, its messages kept") {
+    TempDir dir;
+    const auto file = dir.path() / "outbox.db";
+    {
+        auto outbox = open_sqlite_outbox(file.string(), 10);
+        OutboxMessage message;
+        message.destination = "d";
+        outbox->append({message});
+    }
+    {
+        // What the first version left: no stamps table, user_version 1.
+        sqlite::Database db(file.string());
+        db.exec("DROP TABLE stamps; PRAGMA user_version = 1");
+    }
+    auto outbox = open_sqlite_outbox(file.string(), 10);
+    CHECK(outbox->status().waiting == 1);
+    CHECK(outbox->last_stamp(7).empty());
+    OutboxMessage stamped;
+    stamped.destination = "d";
+    stamped.channel = 7;
+    stamped.created_at = "2026-12-02T12:00:00Z";
+    outbox->append({stamped});
+    CHECK(outbox->last_stamp(7) == "2026-12-02T12:00:00Z");
 }
 
 TEST_CASE("sqlite outbox: a folder, a FIFO or a device in its place is refused at once") {
