@@ -11,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "cli/connection_options.hpp"
 #include "cli/io.hpp"
+#include "cli/mqtt_options.hpp"
 #include "cli/outbox_options.hpp"
 #include "cli/session_setup.hpp"
 #include "core/connection_watch.hpp"
@@ -43,6 +44,7 @@ struct PublishArgs {
     std::string unsent;
     bool outbox = false;
     OutboxArgs outbox_args;
+    MqttArgs mqtt;
     CLI::App* app = nullptr;
 };
 
@@ -204,7 +206,9 @@ int run_publish_command(PublishArgs& args) {
     const bool stdin_taken = args.stdin_lines || args.stdin_whole;
     const auto resolved = resolve_connection(connection, stdin_taken);
     const bool raw = given(args, "--topic");
+    check_mqtt_options(args.mqtt, raw, resolved.settings);
     auto plan = raw ? raw_plan(args) : thingspeak_plan(args, resolved.settings);
+    plan.properties = message_properties(args.mqtt);
 
     StderrDiagnostics diagnostics(connection.verbosity, connection.quiet);
     FdOutput out(STDOUT_FILENO);
@@ -229,6 +233,7 @@ int run_publish_command(PublishArgs& args) {
     }
 
     SessionOptions options;
+    options.mqtt = mqtt_behaviour(args.mqtt);
     // A message offered while the connection is down stays in the outbox, in order.
     options.send_while_disconnected = false;
     auto watch = std::make_shared<ConnectionWatch>(resolved.client_id);
@@ -356,6 +361,8 @@ Runner define_publish_command(CLI::App& command) {
         ->check(CLI::Range(0, 2))
         ->group(raw);
     app->add_flag("-r,--retain", args->retain, "Set the retain flag (raw MQTT)")->group(raw);
+    add_message_property_options(*app, args->mqtt);
+    add_session_behaviour_options(*app, args->mqtt);
     add_connection_options(*app, args->connection);
     return [args] { return run_publish_command(*args); };
 }

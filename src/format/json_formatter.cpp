@@ -49,6 +49,38 @@ class JsonFormatter final : public Formatter {
         return out;
     }
 
+    // MQTT 5 message properties, each only when the message has it.
+    static void properties(std::string& out, const MessageProperties& properties) {
+        if (!properties.user.empty()) {
+            out += ",\"user_properties\":[";
+            for (std::size_t i = 0; i < properties.user.size(); ++i) {
+                out += i == 0 ? "[" : ",[";
+                append_json_string(out, properties.user[i].first);
+                out += ',';
+                append_json_string(out, properties.user[i].second);
+                out += ']';
+            }
+            out += ']';
+        }
+        if (!properties.content_type.empty()) {
+            out += ",\"content_type\":";
+            append_json_string(out, properties.content_type);
+        }
+        if (properties.message_expiry) {
+            out += ",\"message_expiry\":";
+            append_uint(out, *properties.message_expiry);
+        }
+        if (!properties.response_topic.empty()) {
+            out += ",\"response_topic\":";
+            append_json_string(out, properties.response_topic);
+        }
+        if (properties.correlation_data) {
+            out += ",\"correlation_data\":\"";
+            append_base64(out, *properties.correlation_data);
+            out += '"';
+        }
+    }
+
     static std::string line(const RawUpdate& update) {
         std::string out = "{\"received_at\":\"";
         append_iso8601_utc(out, update.received_at);
@@ -65,6 +97,7 @@ class JsonFormatter final : public Formatter {
             append_base64(out, update.payload);
             out += '"';
         }
+        properties(out, update.properties);
         out += '}';
         return out;
     }

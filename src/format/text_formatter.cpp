@@ -84,6 +84,12 @@ class TextFormatter final : public Formatter {
         time(out, update.received_at);
         out += kGap;
         network(out, update.topic);
+        if (update.retained) {
+            out += kGap;
+            open(out, kDim);
+            out += "retain";
+            close(out);
+        }
         out += kGap;
         network(out, update.payload);
     }

@@ -4,13 +4,25 @@
 // pitfalls this works around: explicit MQTT version, QoS 0 back-pressure, FIFO tokens, the
 // slow destructor, no ssl error_handler, host-name verification.
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "core/session.hpp"
 #include "core/settings.hpp"
 
 namespace tsmqtt {
+
+// The raw-mode MQTT behaviour of a session (docs/cli-contract.md, "MQTT 5 and raw-mode parity").
+struct MqttBehaviour {
+    std::optional<OutgoingMessage> will;          // --will-topic ...
+    bool clean = true;                            // false: --no-clean or --session-expiry
+    std::optional<std::uint32_t> session_expiry;  // MQTT 5, seconds
+    bool no_local = false;                        // MQTT 5 subscription options
+    bool retain_as_published = false;
+    int retain_handling = 0;
+};
 
 struct SessionOptions {
     bool reconnect = true;                // reconnect with backoff after a loss
@@ -21,6 +33,9 @@ struct SessionOptions {
     // Called on Paho's thread when the connection is lost or comes back, so that a publisher
     // blocked on a full window can still tell the user. Events are queued all the same.
     std::function<void(const SessionEvent&)> on_connection_change;
+    MqttBehaviour mqtt;
+    // subscribe --timeout: waits for the connection and the SUBACK end here with exit 6.
+    std::chrono::steady_clock::time_point give_up_at = std::chrono::steady_clock::time_point::max();
 };
 
 std::unique_ptr<Session> make_paho_session(const Settings& settings, std::string client_id,
