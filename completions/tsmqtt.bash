@@ -6,18 +6,25 @@
 # Options that take no value; every other option takes one (publish --field takes two).
 _tsmqtt_flags=' --help -V --version --insecure --ask-password --no-reconnect -v --verbose '
 _tsmqtt_flags+=' -q --quiet --no-profile --dry-run --strict --stdin --stdin-whole -r --retain --no-header --default --yes --outbox '
+_tsmqtt_flags+=' --will-retain --no-clean --no-local --retain-as-published --retained-only --no-retained '
+_tsmqtt_flags+=' --remove-retained '
 
 _tsmqtt_connection_options='--url -h -H --host -p --port -T --transport --ws-path -i --client-id
  -u --username --cafile --capath --cert --key --insecure --keepalive --connect-timeout
  --mqtt-version'
+_tsmqtt_mqtt_options='--will-topic --will-payload --will-qos --will-retain --no-clean
+ --session-expiry'
 _tsmqtt_session_options='--profile --no-profile --password-file --ask-password --no-reconnect
  -v --verbose -q --quiet --dry-run --help'
 _tsmqtt_publish_options="-c --channel --status --lat --long --elevation --created-at --field
  --write-key --columns --strict --stdin --interval --flush-timeout --unsent --outbox
  --outbox-file --outbox-max -t --topic -m --message
- -f --file --stdin-whole --qos -r --retain $_tsmqtt_connection_options $_tsmqtt_session_options"
+ -f --file --stdin-whole --qos -r --retain --user-property --content-type --message-expiry
+ --response-topic --correlation-data $_tsmqtt_mqtt_options $_tsmqtt_connection_options $_tsmqtt_session_options"
 _tsmqtt_subscribe_options="-c --channel --field --read-key --label -t --topic --qos -F --format
- --template --max-size --color --no-header -n --count -W --timeout $_tsmqtt_connection_options $_tsmqtt_session_options"
+ --template --max-size --color --no-header -n --count -W --timeout --no-local --retain-as-published
+ --retain-handling --retained-only --no-retained --remove-retained --unsubscribe $_tsmqtt_mqtt_options
+ $_tsmqtt_connection_options $_tsmqtt_session_options"
 _tsmqtt_watch_options="-c --channel --field --read-key --label -t --topic --qos --span --history
  --color $_tsmqtt_connection_options $_tsmqtt_session_options"
 _tsmqtt_profile_add_options="-c --channel --write-key --read-key --label --password-file
@@ -104,7 +111,8 @@ _tsmqtt() {
                 ;;
             --mqtt-version) _tsmqtt_reply '3.1.1 5' ;;
             --color) _tsmqtt_reply 'auto always never' ;;
-            --qos) _tsmqtt_reply '0 1 2' ;;
+            --qos | --will-qos) _tsmqtt_reply '0 1 2' ;;
+            --retain-handling) _tsmqtt_reply '0 1 2' ;;
             --field)
                 if [[ $command == subscribe || $command == watch ]]; then
                     _tsmqtt_reply '1 2 3 4 5 6 7 8 all'

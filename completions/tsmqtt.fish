@@ -7,7 +7,9 @@
 # values the last option still wants (publish --field N VALUE takes two).
 function __tsmqtt_position
     set -l flags --help -V --version --insecure --ask-password --no-reconnect -v --verbose \
-        -q --quiet --dry-run --strict --stdin --stdin-whole -r --retain --no-header --default --yes
+        -q --quiet --dry-run --strict --stdin --stdin-whole -r --retain --no-header --default --yes \
+        --will-retain --no-clean --no-local --retain-as-published --retained-only --no-retained \
+        --remove-retained
     set -l words (commandline -opc)
     set -e words[1]
     set -l command ''
@@ -149,6 +151,11 @@ complete -c tsmqtt -n $publish -s f -l file -r -F -d 'Publish the whole content 
 complete -c tsmqtt -n $publish -l stdin-whole -d 'Publish all of standard input as one message'
 complete -c tsmqtt -n $publish -l qos -x -a '0 1 2' -d 'QoS (raw MQTT; ThingSpeak takes 0 only)'
 complete -c tsmqtt -n $publish -s r -l retain -d 'Set the retain flag (raw MQTT)'
+complete -c tsmqtt -n $publish -l user-property -x -d 'MQTT 5: user property KEY=VALUE (repeatable)'
+complete -c tsmqtt -n $publish -l content-type -x -d 'MQTT 5: content type'
+complete -c tsmqtt -n $publish -l message-expiry -x -d 'MQTT 5: drop a message not delivered within SECS'
+complete -c tsmqtt -n $publish -l response-topic -x -d 'MQTT 5: response topic'
+complete -c tsmqtt -n $publish -l correlation-data -x -d 'MQTT 5: correlation data'
 
 # subscribe
 set -l subscribe '__tsmqtt_in subscribe'
@@ -165,6 +172,22 @@ complete -c tsmqtt -n $subscribe -l color -x -a 'auto always never' -d 'Colour i
 complete -c tsmqtt -n $subscribe -l no-header -d 'CSV without the header row'
 complete -c tsmqtt -n $subscribe -s n -l count -x -d 'Exit 0 after N updates'
 complete -c tsmqtt -n $subscribe -s W -l timeout -x -d 'Exit 6 if --count was not reached after SECS'
+complete -c tsmqtt -n $subscribe -l no-local -d 'MQTT 5: no messages this client published itself'
+complete -c tsmqtt -n $subscribe -l retain-as-published -d 'MQTT 5: keep the retain flag as published'
+complete -c tsmqtt -n $subscribe -l retain-handling -x -a '0 1 2' -d 'MQTT 5: retained messages at subscribe'
+complete -c tsmqtt -n $subscribe -l retained-only -d 'Print only retained messages, exit at the first live one'
+complete -c tsmqtt -n $subscribe -l no-retained -d 'Skip retained messages'
+complete -c tsmqtt -n $subscribe -l remove-retained -d 'Clear every retained message received'
+complete -c tsmqtt -n $subscribe -l unsubscribe -x -d 'Unsubscribe a persistent session from FILTER and exit'
+
+# Will and persistent session: publish and subscribe
+set -l will_session '__tsmqtt_in publish subscribe'
+complete -c tsmqtt -n $will_session -l will-topic -x -d 'Will: published by the broker if the connection dies'
+complete -c tsmqtt -n $will_session -l will-payload -x -d 'The Will\'s message'
+complete -c tsmqtt -n $will_session -l will-qos -x -a '0 1 2' -d 'The Will\'s QoS'
+complete -c tsmqtt -n $will_session -l will-retain -d 'The Will is a retained message'
+complete -c tsmqtt -n $will_session -l no-clean -d 'Persistent session (needs a fixed -i)'
+complete -c tsmqtt -n $will_session -l session-expiry -x -d 'MQTT 5: persistent session kept SECS after a disconnect'
 
 # watch
 set -l watch '__tsmqtt_in watch'

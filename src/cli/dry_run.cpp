@@ -20,4 +20,9 @@ void DryRunSession::subscribe(const std::vector<std::string>& filters, int qos) 
             fmt::format("subscribe {} qos {}\n", escape_for_terminal(redact_output(filter)), qos));
 }
 
+void DryRunSession::unsubscribe(const std::vector<std::string>& filters) {
+    for (const auto& filter : filters)
+        out_.write(fmt::format("unsubscribe {}\n", escape_for_terminal(redact_output(filter))));
+}
+
 }  // namespace tsmqtt::cli

@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/connection_options.hpp"
 #include "cli/io.hpp"
+#include "cli/mqtt_options.hpp"
 #include "cli/outbox_options.hpp"
 #include "cli/session_setup.hpp"
 #include "cli/validators.hpp"
@@ -42,6 +43,7 @@ struct PublishArgs {
     std::string unsent;
     bool outbox = false;
     OutboxArgs outbox_args;
+    MqttArgs mqtt;
     CLI::App* app = nullptr;
 };
 
@@ -198,7 +200,9 @@ int run_publish_command(PublishArgs& args) {
     const bool stdin_taken = args.stdin_lines || args.stdin_whole;
     const auto resolved = resolve_connection(connection, stdin_taken);
     const bool raw = given(args, "--topic");
+    check_mqtt_options(args.mqtt, raw, resolved.settings);
     auto plan = raw ? raw_plan(args) : thingspeak_plan(args, resolved.settings);
+    plan.properties = message_properties(args.mqtt);
 
     StderrDiagnostics diagnostics(connection.verbosity, connection.quiet);
     FdOutput out(STDOUT_FILENO);
@@ -225,11 +229,11 @@ int run_publish_command(PublishArgs& args) {
         outbox = std::make_unique<MemoryOutbox>();
     }
 
+    auto options = publishing_session_options(connection, resolved, diagnostics);
+    options.mqtt = mqtt_behaviour(args.mqtt);
     // run_publish connects, retrying the first connect of a stream.
-    auto session = open_session(resolved, connection,
-                                publishing_session_options(connection, resolved, diagnostics), out,
-                                diagnostics, Connect::by_caller)
-                       .session;
+    auto session =
+        open_session(resolved, connection, options, out, diagnostics, Connect::by_caller).session;
     if (connection.dry_run) plan.interval = {};  // nothing is sent: nothing waits for a limit
     SystemCalendar calendar;
     PublishIo io{clock, calendar, diagnostics, stop};
@@ -350,6 +354,8 @@ Runner define_publish_command(CLI::App& command) {
         ->check(CLI::Range(0, 2))
         ->group(raw);
     app->add_flag("-r,--retain", args->retain, "Set the retain flag (raw MQTT)")->group(raw);
+    add_message_property_options(*app, args->mqtt);
+    add_session_behaviour_options(*app, args->mqtt);
     add_connection_options(*app, args->connection);
     return [args] { return run_publish_command(*args); };
 }

@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/connection_options.hpp"
 #include "cli/io.hpp"
+#include "cli/mqtt_options.hpp"
 #include "cli/session_setup.hpp"
 #include "cli/subscription.hpp"
 #include "cli/validators.hpp"
@@ -30,6 +31,7 @@ struct SubscribeArgs {
     std::optional<std::size_t> count;
     std::optional<double> timeout;
     bool no_header = false;
+    MqttArgs mqtt;
 };
 
 bool want_color(const std::string& mode) {  // auto, always or never: CLI11 has checked
@@ -49,6 +51,9 @@ SubscribePlan make_plan(const SubscribeArgs& args, const Settings& settings) {
         plan.max_size = *args.max_size;
     }
     plan.count = args.count;
+    plan.retained_only = args.mqtt.retained_only;
+    plan.no_retained = args.mqtt.no_retained;
+    plan.remove_retained = args.mqtt.remove_retained;
     if (args.timeout) {
         if (!std::isfinite(*args.timeout) || *args.timeout < 0) {
             usage_error(
@@ -65,8 +70,16 @@ SubscribePlan make_plan(const SubscribeArgs& args, const Settings& settings) {
 int run_subscribe_command(SubscribeArgs& args) {
     auto& connection = args.connection;
     add_subscription_settings(args.subscription, connection);
+    const auto started = std::chrono::steady_clock::now();
     const auto resolved = resolve_connection(connection, false);
-    const auto plan = make_plan(args, resolved.settings);
+    const auto& subscription = args.subscription;
+    const bool unsubscribing = !args.mqtt.unsubscribe.empty();
+    check_mqtt_options(
+        args.mqtt, !subscription.topics.empty() || (unsubscribing && subscription.channels.empty()),
+        resolved.settings);
+    if (unsubscribing && !subscription.topics.empty())
+        usage_error("--unsubscribe FILTER unsubscribes and exits: drop --topic");
+    const auto plan = unsubscribing ? SubscribePlan{} : make_plan(args, resolved.settings);
 
     FormatOptions format;
     format.format = parse_format(args.format.value_or("text"), true);
@@ -90,13 +103,28 @@ int run_subscribe_command(SubscribeArgs& args) {
     SessionOptions options;
     options.send_while_disconnected = false;
     options.max_message_size = plan.max_size;
+    options.mqtt = mqtt_behaviour(args.mqtt);
+    // --timeout covers the whole run: the connect and the SUBACK too.
+    if (plan.timeout) options.give_up_at = started + *plan.timeout;
     auto opened = open_session(resolved, connection, options, out, diagnostics);
     auto& session = *opened.session;
+    if (unsubscribing) {
+        session.unsubscribe(args.mqtt.unsubscribe);
+        session.disconnect();
+        for (const auto& filter : args.mqtt.unsubscribe)
+            diagnostics.note(1, fmt::format("unsubscribed from {}", filter));
+        return to_int(ExitCode::ok);
+    }
     session.subscribe(plan.filters, plan.qos);
     if (opened.dry_run) return to_int(ExitCode::ok);
     for (const auto& filter : plan.filters)
         diagnostics.note(1, fmt::format("subscribed to {}", filter));
     auto subscribe_plan = plan;
+    if (plan.timeout) {
+        const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - started);
+        subscribe_plan.timeout = std::max(*plan.timeout - spent, std::chrono::milliseconds(0));
+    }
     subscribe_plan.reconnect = !connection.no_reconnect;
     subscribe_plan.client_id = resolved.client_id;
     subscribe_plan.topic_secret = resolved.settings.read_key;
@@ -141,6 +169,8 @@ Runner define_subscribe_command(CLI::App& command) {
     app->add_option("-W,--timeout", args->timeout,
                     "Exit 6 if --count was not reached after SECS (or after SECS)")
         ->group(output);
+    add_subscription_behaviour_options(*app, args->mqtt);
+    add_session_behaviour_options(*app, args->mqtt);
     add_connection_options(*app, args->connection);
     return [args] { return run_subscribe_command(*args); };
 }

@@ -48,6 +48,10 @@ SubscribePlan plan_subscription(const SubscriptionArgs& args, const Settings& se
     if (args.qos != 0)
         usage_error(fmt::format(
             "--qos {}: ThingSpeak delivers QoS 0 only; use --topic for raw MQTT", args.qos));
+    if (settings.mqtt_version != MqttVersion::v311) {
+        usage_error(
+            "--mqtt-version 5: ThingSpeak speaks MQTT 3.1.1 only; use --topic for raw MQTT");
+    }
     // Repeats and fields that "all" already covers are dropped: overlapping subscriptions
     // would make the broker deliver (and tsmqtt print) one update twice.
     std::vector<ChannelId> channels;

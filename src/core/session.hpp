@@ -42,6 +42,7 @@ struct IncomingMessage {
     std::string payload;
     int qos = 0;
     bool retained = false;
+    MessageProperties properties{};  // MQTT 5
     // Not 0: the payload was this many bytes, over the session's maximum, and was dropped
     // where it arrived, so that it takes no further memory.
     std::size_t dropped_size = 0;
@@ -51,6 +52,9 @@ struct SessionEvent {
     enum class Kind { message, connection_lost, reconnected } kind = Kind::message;
     IncomingMessage message;  // kind == message
     std::string detail;       // connection_lost: the cause, when known
+    // connection_lost under MQTT 5: the reason code of the broker's DISCONNECT, when it sent one
+    // (0x8E: another client connected with this client ID).
+    std::optional<int> disconnect_reason;
 };
 
 class Session {
@@ -81,6 +85,9 @@ class Session {
     virtual bool connected() const = 0;
 
     virtual void subscribe(const std::vector<std::string>& filters, int qos) = 0;
+
+    // Removes the subscriptions to `filters` (a persistent session's, made by an earlier run).
+    virtual void unsubscribe(const std::vector<std::string>& filters) = 0;
 
     // The next message or connection event, or nullopt when none came before the deadline.
     virtual std::optional<SessionEvent> next_event(

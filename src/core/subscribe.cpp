@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 #include "core/connection_watch.hpp"
 #include "core/error.hpp"
 #include "core/quote.hpp"
@@ -10,6 +12,21 @@
 #include "core/thingspeak.hpp"
 
 namespace tsmqtt {
+namespace {
+
+// --remove-retained: an empty retained message on the topic clears it. The broker also hands
+// that message to this subscriber, as a live empty one: `cleared` remembers it, to be skipped.
+void clear_retained(Session& session, const std::string& topic, std::set<std::string>& cleared,
+                    Diagnostics& diagnostics) {
+    if (!session.publish(OutgoingMessage(topic, "", 0, true))) {
+        diagnostics.warn(fmt::format("could not clear the retained message on '{}': not connected",
+                                     bounded(topic)));
+        return;
+    }
+    cleared.insert(topic);
+}
+
+}  // namespace
 
 Update to_update(const IncomingMessage& message, bool raw,
                  std::chrono::system_clock::time_point received_at) {
@@ -28,7 +45,8 @@ Update to_update(const IncomingMessage& message, bool raw,
         // under a header of other columns.
         usage_error("the topic is neither a ThingSpeak channel feed nor a field feed");
     }
-    return RawUpdate{message.topic, message.payload, message.qos, message.retained, received_at};
+    return RawUpdate{message.topic,    message.payload, message.qos,
+                     message.retained, received_at,     message.properties};
 }
 
 ExitCode run_subscribe(Session& session, const SubscribePlan& plan, UpdateSink& sink,
@@ -44,6 +62,7 @@ ExitCode run_subscribe(Session& session, const SubscribePlan& plan, UpdateSink& 
     std::size_t written = 0;
     ConnectionWatch watch(plan.client_id);
     if (plan.count && *plan.count == 0) return ExitCode::ok;
+    std::set<std::string> cleared;  // --remove-retained: topics whose clearing comes back
     while (stop.load() == 0) {
         auto event = session.next_event(deadline);
         if (!event) {
@@ -87,6 +106,16 @@ ExitCode run_subscribe(Session& session, const SubscribePlan& plan, UpdateSink& 
                             size, bounded(message.topic), plan.max_size));
             continue;
         }
+        if (plan.remove_retained) {
+            if (message.retained) {
+                clear_retained(session, message.topic, cleared, diagnostics);
+            } else if (message.payload.empty() && cleared.erase(message.topic) > 0 &&
+                       !plan.retained_only) {
+                continue;
+            }
+        }
+        if (plan.retained_only && !message.retained) return ExitCode::ok;
+        if (plan.no_retained && message.retained) continue;
         Update update;
         try {
             update = to_update(event->message, plan.raw, wall_clock.now());

@@ -30,6 +30,9 @@ struct SubscribePlan {
     std::string client_id;     // named when the connection keeps dropping (a takeover)
     std::string topic_secret;  // legacy read key: masked in the topics handed on
     std::size_t max_size = kDefaultMaxMessageSize;  // --max-size: a larger message is skipped
+    bool retained_only = false;    // print retained messages only; the first live one ends the run
+    bool no_retained = false;      // skip retained messages
+    bool remove_retained = false;  // clear each retained message received
 };
 
 // Returns the exit status: ok after --count updates, a sink that has gone (a closed pipe) or a

@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "core/feed_entry.hpp"
+#include "core/session.hpp"
 #include "core/thingspeak.hpp"
 
 namespace tsmqtt {
@@ -34,6 +35,7 @@ struct RawUpdate {
     int qos = 0;
     bool retained = false;
     Clock::time_point received_at;
+    MessageProperties properties{};  // MQTT 5: shown in JSON output
 };
 
 using Update = std::variant<ChannelUpdate, FieldUpdate, RawUpdate>;

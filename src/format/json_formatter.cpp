@@ -52,6 +52,34 @@ class JsonFormatter final : public LineFormatter<JsonFormatter> {
         out += '}';
     }
 
+    // MQTT 5 message properties, each only when the message has it.
+    static void properties(std::string& out, const MessageProperties& properties) {
+        if (!properties.user.empty()) {
+            out += ",\"user_properties\":[";
+            for (std::size_t i = 0; i < properties.user.size(); ++i) {
+                out += i == 0 ? "[" : ",[";
+                append_json_string(out, properties.user[i].first);
+                out += ',';
+                append_json_string(out, properties.user[i].second);
+                out += ']';
+            }
+            out += ']';
+        }
+        if (!properties.content_type.empty())
+            member(out, ",\"content_type\":", properties.content_type);
+        if (properties.message_expiry) {
+            out += ",\"message_expiry\":";
+            append_uint(out, *properties.message_expiry);
+        }
+        if (!properties.response_topic.empty())
+            member(out, ",\"response_topic\":", properties.response_topic);
+        if (properties.correlation_data) {
+            out += ",\"correlation_data\":\"";
+            append_base64(out, *properties.correlation_data);
+            out += '"';
+        }
+    }
+
     static void write(std::string& out, const RawUpdate& update) {
         received_at(out, update.received_at);
         member(out, ",\"topic\":", update.topic);
@@ -65,6 +93,7 @@ class JsonFormatter final : public LineFormatter<JsonFormatter> {
             append_base64(out, update.payload);
             out += '"';
         }
+        properties(out, update.properties);
         out += '}';
     }
 };

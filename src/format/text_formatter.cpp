@@ -74,6 +74,12 @@ class TextFormatter final : public LineFormatter<TextFormatter> {
         time(out, update.received_at);
         out += kGap;
         network(out, update.topic);
+        if (update.retained) {
+            out += kGap;
+            open(out, kDim);
+            out += "retain";
+            close(out);
+        }
         out += kGap;
         network(out, update.payload);
     }

@@ -4,6 +4,9 @@
 #include <fmt/format.h>
 #include <mqtt/exception.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "paho/tls_probe.hpp"
 
 namespace tsmqtt {
@@ -53,9 +56,24 @@ std::string_view connack_reason(int code) {
     }
 }
 
+std::string reason_code_text(int code, std::string_view reason_string) {
+    std::string name(connack_reason(code));
+    if (name.empty() || code < 0x80) {
+        // Paho C names every MQTT 5 code ("Session taken over"); the contract's are lower case.
+        const char* paho = ::MQTTReasonCode_toString(static_cast<MQTTReasonCodes>(code));
+        name = paho != nullptr ? paho : "unknown reason";
+        std::transform(name.begin(), name.end(), name.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    }
+    auto text = fmt::format("{} (0x{:02X}) {}", code, code, name);
+    if (!reason_string.empty()) text += fmt::format(": \"{}\"", reason_string);
+    return text;
+}
+
 Error connect_error(const mqtt::exception& e, const Settings& settings, const Endpoint& endpoint) {
     const int rc = e.get_return_code();
-    const auto reason = connack_reason(rc);
+    const bool v5 = settings.mqtt_version == MqttVersion::v5;
+    const auto reason = (v5 && rc >= 0x80) ? reason_code_text(rc) : std::string(connack_reason(rc));
     if (!reason.empty()) {
         std::string hint;
         if (rc == 4 || rc == 0x86) hint = " (check the username and password)";

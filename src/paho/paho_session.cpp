@@ -13,12 +13,14 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <mutex>
 #include <thread>
 
 #include "core/error.hpp"
 #include "core/event_queue.hpp"
 #include "paho/packet_log.hpp"
 #include "paho/paho_errors.hpp"
+#include "paho/paho_v5.hpp"
 #include "paho/paho_waits.hpp"
 
 namespace tsmqtt {
@@ -125,6 +127,7 @@ class PahoSession final : public Session {
             }
             event.message.qos = message->get_qos();
             event.message.retained = message->is_retained();
+            event.message.properties = from_paho_properties(message->get_properties());
             log_.publish_received(event.message.topic, event.message.qos, event.message.retained,
                                   payload.size());
             events_.push_message(std::move(event));
@@ -135,9 +138,17 @@ class PahoSession final : public Session {
             SessionEvent event;
             event.kind = SessionEvent::Kind::connection_lost;
             event.detail = cause;
+            take_disconnect_reason(event);
             if (options_.on_connection_change) options_.on_connection_change(event);
             events_.push_control(std::move(event));
         });
+        // MQTT 5: the broker's DISCONNECT comes before the loss, with its reason.
+        client_->set_disconnected_handler(
+            [this](const mqtt::properties& properties, mqtt::ReasonCode reason) {
+                const std::lock_guard lock(disconnect_mutex_);
+                disconnect_reason_ = static_cast<int>(reason);
+                disconnect_string_ = reason_string(properties);
+            });
         client_->set_connected_handler([this](const std::string&) {
             log_.connack(0);
             const bool again = ever_connected_.exchange(true);
@@ -168,35 +179,43 @@ class PahoSession final : public Session {
     void connect() override {
         const auto started = steady::now();
         const FirstConnect shortcuts(endpoint_.transport == Transport::tcp);
+        // --connect-timeout is the whole connect, whatever the transport does in steps (Paho
+        // applies it to a WebSocket's TCP connect and its handshake one after the other).
+        const auto timed_out = started + std::chrono::seconds(settings_.connect_timeout);
+        const auto no_answer = [&] {
+            return Error(
+                ExitCode::network,
+                fmt::format(
+                    "{} did not answer within {} s (--connect-timeout): is it an MQTT broker?",
+                    endpoint_.uri(), settings_.connect_timeout));
+        };
         try {
             log_.connect(endpoint_, client_->get_client_id(), settings_);
             auto token = client_->connect(connect_options());
             while (!token->wait_for(kPoll)) {
-                if (options_.stop != nullptr && options_.stop->load() != 0) {
-                    fail(ExitCode::interrupted, "interrupted while connecting");
-                }
+                check_waiting("connecting");
+                if (steady::now() >= timed_out) throw no_answer();
             }
+            if (settings_.mqtt_version == MqttVersion::v5)
+                receive_maximum_ = receive_maximum(*token, receive_maximum_);
             connected_ = true;
         } catch (const mqtt::exception& e) {
             if (!connack_reason(e.get_return_code()).empty()) log_.connack(e.get_return_code());
-            const auto waited =
-                std::chrono::duration_cast<std::chrono::seconds>(steady::now() - started);
-            if (waited.count() >= settings_.connect_timeout) {
-                throw Error(
-                    ExitCode::network,
-                    fmt::format(
-                        "{} did not answer within {} s (--connect-timeout): is it an MQTT broker?",
-                        endpoint_.uri(), settings_.connect_timeout));
-            }
+            if (steady::now() >= timed_out) throw no_answer();
             throw connect_error(e, settings_, endpoint_);
         }
     }
 
     std::optional<std::uint64_t> publish(const OutgoingMessage& message) override {
         note_flood();
-        while (pending_.size() >= options_.window) {
+        // MQTT 5: no more QoS 1/2 messages out than the broker's Receive Maximum. Paho C queues
+        // the rest and sends them only when its send thread wakes, which an acknowledgement
+        // does not do: up to a second per window (docs/platform.md, "MQTT 5 streams").
+        const auto window =
+            message.qos > 0 ? std::min(options_.window, receive_maximum_) : options_.window;
+        while (pending_.size() >= window) {
             collect();
-            if (pending_.size() < options_.window) break;
+            if (pending_.size() < window) break;
             if (!connected_ || stopped()) return std::nullopt;
             wait_a_little(steady::now() + kPoll);
         }
@@ -204,8 +223,7 @@ class PahoSession final : public Session {
         for (;;) {
             try {
                 const auto generation = losses_.load();
-                auto token = client_->publish(message.topic, message.payload.data(),
-                                              message.payload.size(), message.qos, message.retain);
+                auto token = publish_one(message);
                 pending_.push_back({++last_id_, std::move(token), message.qos, generation});
                 log_.publish_sent(message.topic, message.qos, message.retain,
                                   message.payload.size());
@@ -245,24 +263,30 @@ class PahoSession final : public Session {
         } restore{events_};
         try {
             log_.subscribe(filters, qos);
-            auto token = client_->subscribe(topics, qoses);
-            // Polled, so that a signal ends the wait for a SUBACK that never comes.
-            while (!token->wait_for(kPoll)) {
-                if (options_.stop != nullptr && options_.stop->load() != 0) {
-                    fail(ExitCode::interrupted, "interrupted while subscribing");
-                }
+            // Paho C++ 1.2.0 crashes subscribing to several filters with options: with options,
+            // one SUBSCRIBE per filter.
+            const auto options = subscription_options(options_.mqtt, settings_.mqtt_version);
+            if (!options) {
+                check_suback(client_->subscribe(topics, qoses), filters);
+                return;
             }
-            const auto codes = token->get_subscribe_response().get_reason_codes();
-            log_.suback(filters, {codes.begin(), codes.end()});
-            for (std::size_t i = 0; i < codes.size() && i < filters.size(); ++i) {
-                if (codes[i] >= 0x80) refused_subscription(filters[i]);
-            }
+            for (const auto& filter : filters)
+                check_suback(client_->subscribe(filter, qos, *options), {filter});
         } catch (const mqtt::exception& e) {
             // Paho fails the whole request when its only filter is refused (SUBACK 0x80),
             // where it reports each code of a request of several: both are the same refusal.
             const bool refused = e.get_return_code() >= 0x80 || e.get_reason_code() >= 0x80;
             if (filters.size() == 1 && refused) refused_subscription(filters[0]);
             throw session_error(e, "subscribe");
+        }
+    }
+
+    void unsubscribe(const std::vector<std::string>& filters) override {
+        try {
+            auto token = client_->unsubscribe(mqtt::string_collection::create(filters));
+            while (!token->wait_for(kPoll)) check_waiting("unsubscribing");
+        } catch (const mqtt::exception& e) {
+            throw session_error(e, "unsubscribe");
         }
     }
 
@@ -314,20 +338,16 @@ class PahoSession final : public Session {
     }
 
   private:
-    [[noreturn]] static void refused_subscription(const std::string& filter) {
+    [[noreturn]] static void refused_subscription(const std::string& filter,
+                                                  const std::string& why = "not authorised?") {
         fail(ExitCode::auth,
-             fmt::format("the broker refused the subscription to '{}' (not authorised?)", filter));
+             fmt::format("the broker refused the subscription to '{}' ({})", filter, why));
     }
 
     mqtt::connect_options connect_options() const {
         mqtt::connect_options options;
         options.set_mqtt_version(paho_version(settings_.mqtt_version));
-        if (settings_.mqtt_version == MqttVersion::v5) {
-            options.set_clean_session(false);
-            options.set_clean_start(true);
-        } else {
-            options.set_clean_session(true);
-        }
+        apply_behaviour(options, options_.mqtt, settings_.mqtt_version);
         options.set_keep_alive_interval(settings_.keepalive);
         options.set_connect_timeout(settings_.connect_timeout);
         if (!settings_.username.empty()) options.set_user_name(settings_.username);
@@ -337,12 +357,66 @@ class PahoSession final : public Session {
         return options;
     }
 
+    mqtt::delivery_token_ptr publish_one(const OutgoingMessage& message) {
+        if (settings_.mqtt_version != MqttVersion::v5 || message.properties == MessageProperties{})
+            return client_->publish(message.topic, message.payload.data(), message.payload.size(),
+                                    message.qos, message.retain);
+        return client_->publish(mqtt::message::create(
+            message.topic, message.payload.data(), message.payload.size(), message.qos,
+            message.retain, to_paho_properties(message.properties)));
+    }
+
+    void check_suback(const mqtt::token_ptr& token, const std::vector<std::string>& filters) {
+        // Polled, so that a signal or --timeout ends the wait for a SUBACK that never comes.
+        while (!token->wait_for(kPoll)) check_waiting("subscribing");
+        const auto response = token->get_subscribe_response();
+        const auto& codes = response.get_reason_codes();
+        log_.suback(filters, {codes.begin(), codes.end()});
+        for (std::size_t i = 0; i < codes.size() && i < filters.size(); ++i) {
+            if (codes[i] < 0x80) continue;
+            refused_subscription(
+                filters[i],
+                settings_.mqtt_version == MqttVersion::v5
+                    ? reason_code_text(codes[i], reason_string(response.get_properties()))
+                    : std::string("not authorised?"));
+        }
+    }
+
+    // A signal ends a wait for the broker, and so does subscribe's --timeout.
+    void check_waiting(std::string_view what) const {
+        if (stopped()) fail(ExitCode::interrupted, fmt::format("interrupted while {}", what));
+        if (steady::now() >= options_.give_up_at) {
+            fail(ExitCode::timeout,
+                 fmt::format("--timeout elapsed while {} (the broker did not answer)", what));
+        }
+    }
+
+    // The reason of the DISCONNECT the broker sent before this loss, if any.
+    void take_disconnect_reason(SessionEvent& event) {
+        const std::lock_guard lock(disconnect_mutex_);
+        if (!disconnect_reason_) return;
+        event.disconnect_reason = std::exchange(disconnect_reason_, std::nullopt);
+        const auto text = reason_code_text(*event.disconnect_reason, disconnect_string_);
+        event.detail = event.detail.empty() ? "the broker said " + text
+                                            : event.detail + "; the broker said " + text;
+    }
+
     enum class State { waiting, done, failed };
     static State state(const mqtt::token_ptr& token) {
         try {
             return token->try_wait() ? State::done : State::waiting;
         } catch (const mqtt::exception&) {
             return State::failed;
+        }
+    }
+
+    // MQTT 5 brokers answer the probe's UNSUBSCRIBE with reason 0x11 (no subscription existed),
+    // which Paho turns into a failed token: an answer all the same.
+    static State probe_state(const mqtt::token_ptr& token) {
+        try {
+            return token->try_wait() ? State::done : State::waiting;
+        } catch (const mqtt::exception& e) {
+            return e.get_return_code() == MQTTASYNC_SUCCESS ? State::done : State::failed;
         }
     }
 
@@ -370,14 +444,18 @@ class PahoSession final : public Session {
         if (probe_) {
             // An UNSUBACK can only come on the connection the probe went out on, after all it
             // covers: those of that connection not lost by then are confirmed.
-            const auto probe = state(probe_);
+            const auto probe = probe_state(probe_);
             if (probe == State::done) vouched_ = std::max(vouched_, probe_covers_);
             if (probe != State::waiting) probe_.reset();
         }
         while (!pending_.empty()) {
             auto& front = pending_.front();
             const auto written = state(front.token);
-            if (written == State::waiting) break;
+            // Paho C never completes the token of a QoS 0 message that carries a message
+            // expiry (MQTT 5): the probe's UNSUBACK, which came after it, vouches for it all the
+            // same (Paho sends in order).
+            const bool vouched = front.qos == 0 && front.id <= vouched_;
+            if (written == State::waiting && !vouched) break;
             if (written == State::failed) {
                 news_.lost.push_back(front.id);
             } else if (front.qos > 0 || front.id <= vouched_) {
@@ -464,6 +542,10 @@ class PahoSession final : public Session {
     steady::time_point burst_start_{};
     std::atomic<bool> connected_{false};
     std::atomic<bool> ever_connected_{false};
+    std::size_t receive_maximum_ = SIZE_MAX;  // MQTT 5: the broker's, from its CONNACK
+    std::mutex disconnect_mutex_;
+    std::optional<int> disconnect_reason_;  // of the broker's DISCONNECT, until the loss takes it
+    std::string disconnect_string_;
 };
 
 }  // namespace

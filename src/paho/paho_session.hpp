@@ -7,12 +7,23 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "core/session.hpp"
 #include "core/settings.hpp"
 
 namespace tsmqtt {
+
+// The raw-mode MQTT behaviour of a session (docs/cli-contract.md, "MQTT 5 and raw-mode parity").
+struct MqttBehaviour {
+    std::optional<OutgoingMessage> will;          // --will-topic ...
+    bool clean = true;                            // false: --no-clean or --session-expiry
+    std::optional<std::uint32_t> session_expiry;  // MQTT 5, seconds
+    bool no_local = false;                        // MQTT 5 subscription options
+    bool retain_as_published = false;
+    int retain_handling = 0;
+};
 
 struct SessionOptions {
     bool reconnect = true;                // reconnect with backoff after a loss
@@ -29,6 +40,9 @@ struct SessionOptions {
     // -vv: given one line per packet sent or received (paho/packet_log.hpp), on the caller's
     // thread or Paho's. Empty: no packet is described.
     std::function<void(std::string_view)> packet_log;
+    MqttBehaviour mqtt;
+    // subscribe --timeout: waits for the connection and the SUBACK end here with exit 6.
+    std::chrono::steady_clock::time_point give_up_at = std::chrono::steady_clock::time_point::max();
 };
 
 std::unique_ptr<Session> make_paho_session(const Settings& settings, std::string client_id,

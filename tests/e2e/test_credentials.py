@@ -7,7 +7,7 @@ profile and each setting as in force; -vv shows each packet, never a secret."""
 import pytest
 
 from fake_broker import FakeBroker
-from harness import TSMQTT, Process
+from harness import TSMQTT, Process, wait_for
 from profile_support import env_for, run
 
 PASSWORD = "Profile-Secret-9f3kQ"
@@ -160,10 +160,12 @@ def test_profile_choices_that_contradict_are_refused_before_connecting(fake, env
         assert words in result.err and result.err.count("\n") == 1, (args, result.err)
     assert fake.connects == []
     # --profile on the command line beats TSMQTT_NO_PROFILE; TSMQTT_NO_PROFILE=0 is no request.
-    for args, extra in ((["--profile", "local"], {"TSMQTT_NO_PROFILE": "1"}), ([], {"TSMQTT_NO_PROFILE": "0"})):
-        result = run(["publish", *args, "-t", "x", "-m", "1"], dict(env, **extra))
+    cases = ((["--profile", "local"], {"TSMQTT_NO_PROFILE": "1"}), ([], {"TSMQTT_NO_PROFILE": "0"}))
+    for n, (args, extra) in enumerate(cases, start=1):
+        result = run(["publish", "-v", *args, "-t", "x", "-m", "1"], dict(env, **extra))
         assert result.code == 0, result.err
-    fake.wait_connects(2)
+        # Each run's CONNECT before the next run; -v's report says where a run went if not.
+        wait_for(lambda: len(fake.connects) >= n, 10, f"CONNECT {n}; run said {result.err!r}")
     assert [c.username for c in fake.connects] == [USERNAME, USERNAME]
 
 

@@ -59,6 +59,9 @@ class FakeSession final : public Session {
         subscriptions.push_back(filters);
         subscribe_qos = qos;
     }
+    void unsubscribe(const std::vector<std::string>& filters) override {
+        unsubscriptions.push_back(filters);
+    }
     std::optional<SessionEvent> next_event(std::chrono::steady_clock::time_point) override {
         if (events.empty()) {
             ++idle_polls;
@@ -78,6 +81,7 @@ class FakeSession final : public Session {
 
     std::vector<Published> published;
     std::vector<std::vector<std::string>> subscriptions;
+    std::vector<std::vector<std::string>> unsubscriptions;
     std::deque<SessionEvent> events;
     int subscribe_qos = -1;
     int connects = 0;

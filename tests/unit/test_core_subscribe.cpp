@@ -237,6 +237,9 @@ class FailingSubscribes final : public Session {
         errors.pop_front();
         throw error;
     }
+    void unsubscribe(const std::vector<std::string>& filters) override {
+        inner_.unsubscribe(filters);
+    }
     std::optional<SessionEvent> next_event(std::chrono::steady_clock::time_point d) override {
         return inner_.next_event(d);
     }

@@ -73,6 +73,28 @@ TEST_CASE("json: field and raw updates", "[format][json]") {
         "\n");
 }
 
+TEST_CASE("json: the MQTT 5 properties of a raw message, each only when present",
+          "[format][json]") {
+    MessageProperties properties;
+    properties.user = {{"room", "kitchen"}, {"k", "v=w"}};
+    properties.content_type = "text/plain";
+    properties.message_expiry = 30;
+    properties.response_topic = "re/sp";
+    properties.correlation_data = std::string("\x00id", 3);
+    CHECK(json_line(RawUpdate{"a/b", "x", 1, false, kReceived, properties}) ==
+          R"({"received_at":"2021-12-11T05:36:39Z","topic":"a/b","qos":1,"retain":false,)"
+          R"("payload":"x","user_properties":[["room","kitchen"],["k","v=w"]],)"
+          R"("content_type":"text/plain","message_expiry":30,"response_topic":"re/sp",)"
+          R"("correlation_data":"AGlk"})"
+          "\n");
+    MessageProperties only_type;
+    only_type.content_type = "a/b";
+    CHECK(json_line(RawUpdate{"t", "", 0, false, kReceived, only_type}) ==
+          R"({"received_at":"2021-12-11T05:36:39Z","topic":"t","qos":0,"retain":false,)"
+          R"("payload":"","content_type":"a/b"})"
+          "\n");
+}
+
 TEST_CASE("json: a raw payload that is not UTF-8 is given as payload_base64", "[format][json]") {
     const auto line =
         json_line(RawUpdate{"bin", std::string("\x00\xFF\x10\x80", 4), 0, false, kReceived});

@@ -61,7 +61,10 @@ TEST_CASE("text: missing time and ids fall back to the receive time and dashes",
 
 TEST_CASE("text: field and raw updates", "[format][text]") {
     CHECK(text(field_update(3, "45")) == "2021-12-11T05:36:39Z  1587079  field3=45\n");
+    // A retained message says so; a live one does not.
     CHECK(text(RawUpdate{"sensors/a b", "hello, world", 1, true, kReceived}) ==
+          "2021-12-11T05:36:39Z  sensors/a b  retain  hello, world\n");
+    CHECK(text(RawUpdate{"sensors/a b", "hello, world", 1, false, kReceived}) ==
           "2021-12-11T05:36:39Z  sensors/a b  hello, world\n");
     CHECK(text(RawUpdate{"empty", "", 0, false, kReceived}) == "2021-12-11T05:36:39Z  empty  \n");
 }
