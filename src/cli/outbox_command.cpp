@@ -154,9 +154,8 @@ int flush_messages(OutboxCommandArgs& args) {
     plan.durable = true;
     plan.reconnect = !connection.no_reconnect;
     plan.pace_raw = false;  // raw messages went unpaced when they were accepted
-    plan.interval = args.interval_option->count() > 0
-                        ? seconds_option(args.interval, "--interval")
-                        : resolved.settings.interval.value_or(kThingSpeakFreeInterval);
+    plan.interval = args.interval_option->count() > 0 ? seconds_option(args.interval, "--interval")
+                                                      : default_interval(resolved.settings);
     plan.flush_timeout = args.timeout > 0 ? seconds_option(args.timeout, "--timeout") : kNoTimeout;
 
     const auto before = outbox->status();

@@ -48,10 +48,6 @@ struct PublishArgs {
 };
 
 // The profile's (or TSMQTT_INTERVAL's) interval, else the free licence's.
-std::chrono::milliseconds default_interval(const Settings& settings) {
-    return settings.interval.value_or(kThingSpeakFreeInterval);
-}
-
 bool given(const PublishArgs& args, const char* name) {
     return args.app->count(name) > 0;
 }

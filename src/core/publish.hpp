@@ -14,12 +14,18 @@
 #include "core/outbox.hpp"
 #include "core/runtime.hpp"
 #include "core/session.hpp"
+#include "core/settings.hpp"
 
 namespace tsmqtt {
 
 // One update per 15 s: ThingSpeak's free licence, the default pacing of a channel's entries
 // (docs/cli-contract.md, "Pacing").
 inline constexpr std::chrono::milliseconds kThingSpeakFreeInterval{15000};
+
+// A channel's pacing when --interval is not given: the profile's `interval`, else the above.
+inline std::chrono::milliseconds default_interval(const Settings& settings) {
+    return settings.interval.value_or(kThingSpeakFreeInterval);
+}
 
 struct PublishPlan {
     enum class Stream { none, entries, raw_lines };
