@@ -89,10 +89,19 @@ def wait_for(condition, what, timeout=20.0):
     raise BenchError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
+_issued_ports = set()
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port nothing listens on and not handed out before in this run (the kernel may
+    give a just-closed port to the next bind(0): the TCP and TLS listeners could collide)."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _issued_ports:
+            _issued_ports.add(port)
+            return port
 
 
 def port_open(port):

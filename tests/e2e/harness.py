@@ -30,10 +30,20 @@ ADMIN = ("admin", "admin-secret-1234567")
 RELAY_USER = ("relay", "relay-secret-7654321")
 
 
+_issued_ports = set()
+
+
 def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port nothing listens on, never one this process handed out before: the kernel
+    may give a just-closed port to the next bind(0), so two listeners of one broker, or a broker
+    stopped to be restarted later and a newer one, could otherwise be handed the same port."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _issued_ports:
+            _issued_ports.add(port)
+            return port
 
 
 def wait_for(condition, timeout=10.0, what="condition", interval=0.02):
@@ -149,7 +159,16 @@ class Broker:
             if os.path.isfile(os.path.join(self.folder, name)):
                 os.chmod(os.path.join(self.folder, name), 0o644)
         self.log = os.path.join(self.folder, "mosquitto.log")
-        self.start()
+        # Another process (ctest runs suites side by side) may bind a port between free_port()
+        # and mosquitto's bind: a first start that meets "Address already in use" takes new ports.
+        for attempt in range(3):
+            try:
+                self.start()
+                return
+            except RuntimeError as e:
+                if "Address already in use" not in str(e) or attempt == 2:
+                    raise
+                self.ports = {t: free_port() for t in self.ports}
 
     def config(self):
         crt, key = {"server": (self.pki["server_crt"], self.pki["server_key"]),
