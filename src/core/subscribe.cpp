@@ -14,17 +14,66 @@
 namespace tsmqtt {
 namespace {
 
-// --remove-retained: an empty retained message on the topic clears it. The broker also hands
-// that message to this subscriber, as a live empty one: `cleared` remembers it, to be skipped.
-void clear_retained(Session& session, const std::string& topic, std::set<std::string>& cleared,
-                    Diagnostics& diagnostics) {
-    if (!session.publish(OutgoingMessage(topic, "", 0, true))) {
-        diagnostics.warn(fmt::format("could not clear the retained message on '{}': not connected",
-                                     bounded(topic)));
-        return;
+// --remove-retained: an empty retained message on a topic clears it. The broker hands that
+// message to this subscriber too, as a live empty one (not under --no-local): `echoes_` holds
+// the topics, so that each echo is skipped. A clearing is QoS 0 and may still be on its way
+// when the run ends: settle() waits until the broker has each one (Session::take_deliveries),
+// or the connection would be closed under them and some retained messages would survive.
+class Clearings {
+  public:
+    void clear(Session& session, const std::string& topic, Diagnostics& diagnostics) {
+        const auto id = session.publish(OutgoingMessage(topic, "", 0, true));
+        if (!id) {
+            diagnostics.warn(fmt::format(
+                "could not clear the retained message on '{}': not connected", bounded(topic)));
+            ++missed_;
+            return;
+        }
+        echoes_.insert(topic);
+        unconfirmed_.insert(*id);
     }
-    cleared.insert(topic);
+
+    // True for the broker's echo of a clearing this run sent (once per clearing).
+    bool take_echo(const IncomingMessage& message) {
+        return !message.retained && message.payload.empty() && echoes_.erase(message.topic) > 0;
+    }
+
+    // Waits until `until` for the broker to confirm every clearing. Returns how many it did not:
+    // lost with a connection, or still unconfirmed at `until`, or never sent.
+    std::size_t settle(Session& session, MonotonicClock::time_point until) {
+        while (!unconfirmed_.empty()) {
+            const auto news = session.take_deliveries(until);
+            if (news.confirmed.empty() && news.lost.empty() && news.connection_losses == 0) break;
+            for (const auto id : news.confirmed) unconfirmed_.erase(id);
+            for (const auto id : news.lost) missed_ += unconfirmed_.erase(id);
+        }
+        return missed_ + std::exchange(unconfirmed_, {}).size();
+    }
+
+  private:
+    std::set<std::string> echoes_;
+    std::set<std::uint64_t> unconfirmed_;
+    std::size_t missed_ = 0;
+};
+
+// When --timeout ends a run that started at `started` (never: time_point::max()).
+MonotonicClock::time_point run_deadline(const SubscribePlan& plan,
+                                        MonotonicClock::time_point started) {
+    const auto never = MonotonicClock::time_point::max();
+    if (plan.timeout &&
+        *plan.timeout < std::chrono::duration_cast<std::chrono::milliseconds>(never - started)) {
+        return started + *plan.timeout;
+    }
+    return never;
 }
+
+// How long the end of a run waits for the broker to confirm the clearings still on their way.
+constexpr std::chrono::seconds kClearingGrace{10};
+
+ExitCode subscribe_loop(Session& session, const SubscribePlan& plan, UpdateSink& sink,
+                        MonotonicClock& clock, const CalendarClock& wall_clock,
+                        Diagnostics& diagnostics, const std::atomic<int>& stop,
+                        MonotonicClock::time_point deadline, Clearings& clearings);
 
 }  // namespace
 
@@ -52,17 +101,37 @@ Update to_update(const IncomingMessage& message, bool raw,
 ExitCode run_subscribe(Session& session, const SubscribePlan& plan, UpdateSink& sink,
                        MonotonicClock& clock, const CalendarClock& wall_clock,
                        Diagnostics& diagnostics, const std::atomic<int>& stop) {
-    const auto started = clock.now();
-    auto deadline = MonotonicClock::time_point::max();
-    if (plan.timeout &&
-        *plan.timeout < std::chrono::duration_cast<std::chrono::milliseconds>(deadline - started)) {
-        deadline = started + *plan.timeout;
-    }
+    const auto deadline = run_deadline(plan, clock.now());
+    Clearings clearings;
+    const auto code = subscribe_loop(session, plan, sink, clock, wall_clock, diagnostics, stop,
+                                     deadline, clearings);
+    if (!plan.remove_retained) return code;
+    // Within what is left of --timeout, else kClearingGrace. A signal, or --timeout elapsed,
+    // ends the run now: only what is already known is counted.
+    const auto now = clock.now();
+    auto until = std::min(now + kClearingGrace, deadline);
+    if (stop.load() != 0 || code == ExitCode::timeout) until = now;
+    const auto missed = clearings.settle(session, until);
+    if (missed == 0) return code;
+    const auto line = fmt::format(
+        "{} retained {} may not have been cleared: the broker did not "
+        "confirm the clearing",
+        missed, missed == 1 ? "message" : "messages");
+    if (code == ExitCode::ok) fail(ExitCode::failure, line);
+    diagnostics.warn(line);
+    return code;
+}
+
+namespace {
+
+ExitCode subscribe_loop(Session& session, const SubscribePlan& plan, UpdateSink& sink,
+                        MonotonicClock& clock, const CalendarClock& wall_clock,
+                        Diagnostics& diagnostics, const std::atomic<int>& stop,
+                        MonotonicClock::time_point deadline, Clearings& clearings) {
     if (!sink.on_start(plan.kind)) return ExitCode::ok;
     std::size_t written = 0;
     ConnectionWatch watch(plan.client_id);
     if (plan.count && *plan.count == 0) return ExitCode::ok;
-    std::set<std::string> cleared;  // --remove-retained: topics whose clearing comes back
     while (stop.load() == 0) {
         auto event = session.next_event(deadline);
         if (!event) {
@@ -108,9 +177,8 @@ ExitCode run_subscribe(Session& session, const SubscribePlan& plan, UpdateSink& 
         }
         if (plan.remove_retained) {
             if (message.retained) {
-                clear_retained(session, message.topic, cleared, diagnostics);
-            } else if (message.payload.empty() && cleared.erase(message.topic) > 0 &&
-                       !plan.retained_only) {
+                clearings.clear(session, message.topic, diagnostics);
+            } else if (clearings.take_echo(message) && !plan.retained_only) {
                 continue;
             }
         }
@@ -135,4 +203,5 @@ ExitCode run_subscribe(Session& session, const SubscribePlan& plan, UpdateSink& 
     return ExitCode::ok;
 }
 
+}  // namespace
 }  // namespace tsmqtt

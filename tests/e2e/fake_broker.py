@@ -105,11 +105,14 @@ def parse_connect(body):
 
 class FakeBroker:
     """connack: the CONNACK code to answer (0 accepts). after_suback: (topic, payload bytes)
-    messages sent, QoS 0, once a SUBSCRIBE is answered."""
+    or (topic, payload bytes, retain) messages sent, QoS 0, once a SUBSCRIBE is answered.
+    answer_unsubscribe=False: UNSUBSCRIBE goes unanswered, as from a broker that hangs after
+    the SUBACK (the UNSUBACK is what confirms a QoS 0 message to tsmqtt)."""
 
-    def __init__(self, connack=0, after_suback=()):
+    def __init__(self, connack=0, after_suback=(), answer_unsubscribe=True):
         self.connack = connack
-        self.after_suback = list(after_suback)
+        self.after_suback = [m if len(m) == 3 else (*m, False) for m in after_suback]
+        self.answer_unsubscribe = answer_unsubscribe
         self.connects = []
         self.published = []
         self.subscribed = []
@@ -169,11 +172,12 @@ class FakeBroker:
                 filters.append((r.text(), r.take(1)[0]))
             self.subscribed.append(filters)
             conn.sendall(packet(0x90, packet_id + bytes(qos for _, qos in filters)))
-            for topic, payload in self.after_suback:
+            for topic, payload, retain in self.after_suback:
                 name = topic.encode()
-                conn.sendall(packet(0x30, len(name).to_bytes(2, "big") + name + payload))
+                conn.sendall(packet(0x31 if retain else 0x30, len(name).to_bytes(2, "big") + name + payload))
         elif kind == 10:  # UNSUBSCRIBE
-            conn.sendall(packet(0xB0, body[:2]))
+            if self.answer_unsubscribe:
+                conn.sendall(packet(0xB0, body[:2]))
         elif kind == 12:  # PINGREQ
             conn.sendall(packet(0xD0))
         elif kind == 14:  # DISCONNECT

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from fake_broker import FakeBroker
 from harness import ADMIN, Process, free_port, wait_for
 from subscribe_support import inject
 
@@ -162,6 +163,24 @@ def test_remove_retained_clears_a_tree_and_exits(tsmqtt, broker, version):
     assert sorted(result.stdout.decode().split()) == [f"r{i}" for i in range(5)]
     after = tsmqtt.run("subscribe", "-t", f"{prefix}/#", "-W", "1", user="admin")
     assert after.returncode == 6 and after.stdout == b"", after.stdout
+
+
+def test_a_clearing_the_broker_never_confirms_is_exit_1(tsmqtt):
+    """The broker sends two retained messages and a live one, takes the clearings and never
+    answers the UNSUBSCRIBE that would confirm them: the run does not claim the tree cleared."""
+    fake = FakeBroker(after_suback=[("hung/a", b"r0", True), ("hung/b", b"r1", True), ("hung/c", b"live")],
+                      answer_unsubscribe=False)
+    try:
+        result = tsmqtt.run("subscribe", "--url", fake.url(), "-t", "hung/#", "--remove-retained",
+                            "--retained-only", "-F", "payload", "-W", "3", connect=False)
+        assert result.returncode == 1, result.stderr
+        assert result.stdout.decode().split() == ["r0", "r1"]
+        assert result.stderr.decode().strip().splitlines()[-1].endswith(
+            "2 retained messages may not have been cleared: the broker did not confirm the clearing")
+        wait_for(lambda: len(fake.published) == 2, timeout=5, what="both clearings at the broker")
+        assert [(p.topic, p.payload, p.retain) for p in fake.published] == [("hung/a", b"", True), ("hung/b", b"", True)]
+    finally:
+        fake.close()
 
 
 def test_two_shared_subscribers_split_1000_messages(tsmqtt):

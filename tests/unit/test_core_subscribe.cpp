@@ -364,3 +364,67 @@ TEST_CASE("a sink gets updates stamped by the wall clock given, and the connecti
     CHECK(field->received_at == rig.wall_clock.at);
     CHECK(rig.out.text_.empty());
 }
+
+namespace {
+
+// Two retained messages, then the broker's echo of the first clearing: the first live message.
+SubscribePlan clear_a_tree(Rig& rig) {
+    for (const auto* topic : {"tree/a", "tree/b"}) {
+        SessionEvent retained;
+        retained.message = {topic, "21", 0, true};
+        rig.session.events.push_back(retained);
+    }
+    rig.session.add_message("tree/a", "");
+    SubscribePlan plan;
+    plan.filters = {"tree/#"};
+    plan.raw = true;
+    plan.retained_only = true;
+    plan.remove_retained = true;
+    return plan;
+}
+
+}  // namespace
+
+TEST_CASE("--remove-retained --retained-only clears each retained message, confirmed, and ends",
+          "[subscribe]") {
+    Rig rig;
+    CHECK(rig.run(clear_a_tree(rig)) == ExitCode::ok);
+    REQUIRE(rig.session.published.size() == 2);
+    for (const auto& p : rig.session.published) {
+        CHECK(p.payload.empty());
+        CHECK(p.retain);
+    }
+    CHECK(rig.session.published[1].topic == "tree/b");
+    CHECK(rig.session.unconfirmed.empty());
+    CHECK(rig.diagnostics.warnings.empty());
+}
+
+TEST_CASE("a clearing the broker never confirms is exit 1, not a claimed success", "[subscribe]") {
+    Rig rig;
+    rig.session.confirm = false;
+    try {
+        rig.run(clear_a_tree(rig));
+        FAIL("no error");
+    } catch (const Error& e) {
+        CHECK(e.code() == ExitCode::failure);
+        CHECK(std::string(e.what()) ==
+              "2 retained messages may not have been cleared: the broker did not confirm the "
+              "clearing");
+    }
+}
+
+TEST_CASE("a clearing lost with the connection is counted; --timeout keeps its exit 6",
+          "[subscribe]") {
+    Rig rig;
+    auto plan = clear_a_tree(rig);
+    rig.session.events.pop_back();  // no live message: the run ends at --timeout
+    plan.timeout = std::chrono::seconds(5);
+    rig.session.lose_after = 1;  // the first clearing dies with the connection
+    CHECK(rig.run(plan) == ExitCode::timeout);
+    REQUIRE(rig.diagnostics.warnings.size() == 2);
+    CHECK(rig.diagnostics.warnings[0] ==
+          "could not clear the retained message on 'tree/b': not connected");
+    CHECK(rig.diagnostics.warnings[1] ==
+          "2 retained messages may not have been cleared: the broker did not confirm the "
+          "clearing");
+}
