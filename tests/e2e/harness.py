@@ -46,6 +46,20 @@ def free_port():
             return port
 
 
+def first_start(broker):
+    """Starts a broker that has not run yet. Another process (ctest runs suites side by side) may
+    bind one of its ports between free_port() and the broker's own bind: a start that fails with
+    "address already in use" is made again on new ports."""
+    for attempt in range(3):
+        try:
+            broker.start()
+            return
+        except RuntimeError as e:
+            if "address already in use" not in str(e).lower() or attempt == 2:
+                raise
+            broker.ports = {t: free_port() for t in broker.ports}
+
+
 def wait_for(condition, timeout=10.0, what="condition", interval=0.02):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -159,16 +173,7 @@ class Broker:
             if os.path.isfile(os.path.join(self.folder, name)):
                 os.chmod(os.path.join(self.folder, name), 0o644)
         self.log = os.path.join(self.folder, "mosquitto.log")
-        # Another process (ctest runs suites side by side) may bind a port between free_port()
-        # and mosquitto's bind: a first start that meets "Address already in use" takes new ports.
-        for attempt in range(3):
-            try:
-                self.start()
-                return
-            except RuntimeError as e:
-                if "Address already in use" not in str(e) or attempt == 2:
-                    raise
-                self.ports = {t: free_port() for t in self.ports}
+        first_start(self)
 
     def config(self):
         crt, key = {"server": (self.pki["server_crt"], self.pki["server_key"]),
@@ -310,14 +315,15 @@ class AedesBroker:
         acl = {}
         for user, topic, read, write in acl_rules():
             acl.setdefault(user, []).append({"topic": topic, "read": read, "write": write})
+        self.users, self.acl = users, acl
         self.config = os.path.join(self.folder, "aedes.json")
-        with open(self.config, "w") as f:
-            json.dump({"tcp": self.ports["tcp"], "ws": self.ports["ws"], "users": users, "acl": acl}, f)
-        self.start()
+        first_start(self)
 
     def start(self):
         if not os.path.isdir(os.path.join(AEDES_DIR, "node_modules", "aedes")):
             raise RuntimeError(f"aedes is not installed: run 'npm ci' in {AEDES_DIR} (./scripts/check does)")
+        with open(self.config, "w") as f:
+            json.dump({"tcp": self.ports["tcp"], "ws": self.ports["ws"], "users": self.users, "acl": self.acl}, f)
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen([NODE, os.path.join(AEDES_DIR, "broker.js"), self.config],
                                             stdin=subprocess.DEVNULL, stdout=log, stderr=log,
