@@ -385,7 +385,7 @@ SubscribePlan clear_a_tree(Rig& rig) {
 
 }  // namespace
 
-TEST_CASE("--remove-retained --retained-only clears each retained message, confirmed, and ends",
+TEST_CASE("remove-retained with retained-only clears each retained message, confirmed, and ends",
           "[subscribe]") {
     Rig rig;
     CHECK(rig.run(clear_a_tree(rig)) == ExitCode::ok);
@@ -413,7 +413,7 @@ TEST_CASE("a clearing the broker never confirms is exit 1, not a claimed success
     }
 }
 
-TEST_CASE("a clearing lost with the connection is counted; --timeout keeps its exit 6",
+TEST_CASE("a clearing lost with the connection is counted, and a timeout keeps its exit 6",
           "[subscribe]") {
     Rig rig;
     auto plan = clear_a_tree(rig);
