@@ -171,7 +171,7 @@ complete -c tsmqtt -n $subscribe -l max-size -x -d 'Skip a message larger than B
 complete -c tsmqtt -n $subscribe -l color -x -a 'auto always never' -d 'Colour in text output (NO_COLOR honoured)'
 complete -c tsmqtt -n $subscribe -l no-header -d 'CSV without the header row'
 complete -c tsmqtt -n $subscribe -s n -l count -x -d 'Exit 0 after N updates'
-complete -c tsmqtt -n $subscribe -s W -l timeout -x -d 'Exit 6 if --count was not reached after SECS'
+complete -c tsmqtt -n $subscribe -s W -l timeout -x -d 'Exit 6 if --count was not reached within SECS'
 complete -c tsmqtt -n $subscribe -l no-local -d 'MQTT 5: no messages this client published itself'
 complete -c tsmqtt -n $subscribe -l retain-as-published -d 'MQTT 5: keep the retain flag as published'
 complete -c tsmqtt -n $subscribe -l retain-handling -x -a '0 1 2' -d 'MQTT 5: retained messages at subscribe'

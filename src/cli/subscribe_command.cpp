@@ -3,8 +3,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cmath>
-#include <cstdlib>
 #include <memory>
 
 #include "cli/commands.hpp"
@@ -34,16 +32,6 @@ struct SubscribeArgs {
     MqttArgs mqtt;
 };
 
-bool want_color(const std::string& mode) {  // auto, always or never: CLI11 has checked
-    if (mode == "always") return true;
-    if (mode == "never") return false;
-    const char* no_color = std::getenv("NO_COLOR");
-    if (no_color != nullptr && *no_color != '\0') return false;
-    const char* term = std::getenv("TERM");
-    if (term != nullptr && std::string_view(term) == "dumb") return false;
-    return is_terminal(STDOUT_FILENO);
-}
-
 SubscribePlan make_plan(const SubscribeArgs& args, const Settings& settings) {
     auto plan = plan_subscription(args.subscription, settings);
     if (args.max_size) {
@@ -54,16 +42,7 @@ SubscribePlan make_plan(const SubscribeArgs& args, const Settings& settings) {
     plan.retained_only = args.mqtt.retained_only;
     plan.no_retained = args.mqtt.no_retained;
     plan.remove_retained = args.mqtt.remove_retained;
-    if (args.timeout) {
-        if (!std::isfinite(*args.timeout) || *args.timeout < 0) {
-            usage_error(
-                fmt::format("invalid --timeout '{}': expected a number of seconds", *args.timeout));
-        }
-        // Longer than a steady clock can add without overflow is as good as forever.
-        constexpr double kForever = 1e9;  // seconds: 31 years
-        plan.timeout = std::chrono::milliseconds(
-            static_cast<long long>(std::min(*args.timeout, kForever) * 1000));
-    }
+    if (args.timeout) plan.timeout = seconds_option(*args.timeout, "--timeout");
     return plan;
 }
 
@@ -90,7 +69,7 @@ int run_subscribe_command(SubscribeArgs& args) {
         format.template_text = *args.template_text;
     }
     format.header = !args.no_header;
-    format.color = format.format == Format::text && want_color(args.subscription.color);
+    format.color = format.format == Format::text && want_color(args.subscription);
     format.escape_controls = is_terminal(STDOUT_FILENO);
     format.labels = resolved.settings.labels;
     const auto formatter = make_formatter(format);
@@ -166,8 +145,9 @@ Runner define_subscribe_command(CLI::App& command) {
                     "default 16M)")
         ->transform(CLI::AsSizeValue(false))
         ->group(output);
-    app->add_option("-W,--timeout", args->timeout,
-                    "Exit 6 if --count was not reached after SECS (or after SECS)")
+    app->add_option(
+           "-W,--timeout", args->timeout,
+           "Exit 6 if --count was not reached within SECS (the connect and SUBACK included)")
         ->group(output);
     add_subscription_behaviour_options(*app, args->mqtt);
     add_session_behaviour_options(*app, args->mqtt);

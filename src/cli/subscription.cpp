@@ -2,10 +2,13 @@
 #include "cli/subscription.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <optional>
 
+#include "cli/io.hpp"
 #include "cli/validators.hpp"
 #include "core/error.hpp"
 
@@ -109,6 +112,16 @@ void add_subscription_settings(const SubscriptionArgs& args, ConnectionArgs& con
     connection.channels = args.channels;  // for the -v report of the channels in force
     if (!args.read_key.empty()) connection.values.emplace_back("read-key", args.read_key);
     for (const auto& label : args.labels) connection.values.emplace_back("label", label);
+}
+
+bool want_color(const SubscriptionArgs& args) {  // auto, always or never: CLI11 has checked
+    if (args.color == "always") return true;
+    if (args.color == "never") return false;
+    const char* no_color = std::getenv("NO_COLOR");
+    if (no_color != nullptr && *no_color != '\0') return false;
+    const char* term = std::getenv("TERM");
+    if (term != nullptr && std::string_view(term) == "dumb") return false;
+    return is_terminal(STDOUT_FILENO);
 }
 
 }  // namespace tsmqtt::cli

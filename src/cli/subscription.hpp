@@ -44,4 +44,8 @@ void add_subscription_settings(const SubscriptionArgs& args, ConnectionArgs& con
 // field or topic filter, or a missing channel.
 SubscribePlan plan_subscription(const SubscriptionArgs& args, const Settings& settings);
 
+// --color as both commands read it: always, never, or (auto) when standard output is a
+// terminal, NO_COLOR is unset or empty and TERM is not "dumb".
+bool want_color(const SubscriptionArgs& args);
+
 }  // namespace tsmqtt::cli

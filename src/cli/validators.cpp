@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -43,10 +44,12 @@ CLI::Validator zero_or_more() {
 }
 
 std::chrono::milliseconds seconds_option(double seconds, const char* name) {
-    if (!std::isfinite(seconds) || seconds < 0 || seconds > 86400 * 365) {
+    if (!std::isfinite(seconds) || seconds < 0) {
         usage_error(fmt::format("invalid {} '{}': expected a number of seconds", name, seconds));
     }
-    return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+    // Longer than a steady clock can add without overflow is as good as forever.
+    constexpr double kForever = 1e9;  // seconds: 31 years
+    return std::chrono::milliseconds(static_cast<long long>(std::min(seconds, kForever) * 1000));
 }
 
 }  // namespace tsmqtt::cli

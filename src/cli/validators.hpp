@@ -16,7 +16,8 @@ CLI::Validator one_of(std::vector<std::string> names);
 // for the largest number.
 CLI::Validator zero_or_more();
 
-// An option's seconds (--interval, --timeout): 0 or more, at most a year; else exit 2.
+// An option's seconds (--interval, --timeout, --flush-timeout): a number 0 or more, else
+// exit 2 naming the option; more than 31 years is taken as 31 years (forever).
 std::chrono::milliseconds seconds_option(double seconds, const char* name);
 
 }  // namespace tsmqtt::cli

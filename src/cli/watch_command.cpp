@@ -10,7 +10,6 @@
 
 #include <atomic>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <fstream>
@@ -131,13 +130,6 @@ class HeaderDiagnostics final : public Diagnostics {
   private:
     SharedModel& shared_;
 };
-
-bool want_color(const std::string& mode) {
-    if (mode == "never") return false;
-    if (mode == "always") return true;
-    const char* no_color = std::getenv("NO_COLOR");
-    return no_color == nullptr || *no_color == '\0';
-}
 
 // What the header names: the topic filters, or the channels (plan_subscription has checked
 // them).
@@ -263,7 +255,7 @@ int run_watch_command(WatchArgs& args) {
     std::exception_ptr failure;
     std::atomic<bool> feed_ended{false};
     {
-        terminal::Terminal screen(want_color(args.subscription.color));
+        terminal::Terminal screen(want_color(args.subscription));
         SystemCalendar wall_clock;
         SteadyClock clock;
         ModelSink sink(shared, wall_clock);
