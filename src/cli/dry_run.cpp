@@ -14,10 +14,11 @@ std::optional<std::uint64_t> DryRunSession::publish(const OutgoingMessage& messa
     return ++taken_;
 }
 
-void DryRunSession::subscribe(const std::vector<std::string>& filters, int qos) {
+std::vector<int> DryRunSession::subscribe(const std::vector<std::string>& filters, int qos) {
     for (const auto& filter : filters)
         out_.write(
             fmt::format("subscribe {} qos {}\n", escape_for_terminal(redact_output(filter)), qos));
+    return std::vector<int>(filters.size(), qos);
 }
 
 void DryRunSession::unsubscribe(const std::vector<std::string>& filters) {

@@ -20,7 +20,7 @@ class DryRunSession final : public Session {
         return news;
     }
     bool connected() const override { return true; }
-    void subscribe(const std::vector<std::string>& filters, int qos) override;
+    std::vector<int> subscribe(const std::vector<std::string>& filters, int qos) override;
     void unsubscribe(const std::vector<std::string>& filters) override;
     std::optional<SessionEvent> next_event(std::chrono::steady_clock::time_point) override {
         return std::nullopt;

@@ -94,7 +94,7 @@ int run_subscribe_command(SubscribeArgs& args) {
             diagnostics.note(1, fmt::format("unsubscribed from {}", filter));
         return to_int(ExitCode::ok);
     }
-    session.subscribe(plan.filters, plan.qos);
+    subscribe_to(session, plan, diagnostics);
     if (opened.dry_run) return to_int(ExitCode::ok);
     for (const auto& filter : plan.filters)
         diagnostics.note(1, fmt::format("subscribed to {}", filter));

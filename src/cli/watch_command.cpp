@@ -242,7 +242,7 @@ int run_watch_command(WatchArgs& args) {
     options.patience = kPatience;
     auto opened = open_session(resolved, connection, options, out, before_screen);
     auto& session = *opened.session;
-    session.subscribe(plan.filters, plan.qos);
+    subscribe_to(session, plan, before_screen);
     if (opened.dry_run) return to_int(ExitCode::ok);
     for (const auto& filter : plan.filters)
         before_screen.note(1, fmt::format("subscribed to {}", filter));

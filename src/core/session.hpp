@@ -84,7 +84,9 @@ class Session {
     // True while a connection is up (messages can be taken).
     virtual bool connected() const = 0;
 
-    virtual void subscribe(const std::vector<std::string>& filters, int qos) = 0;
+    // Subscribes to each filter at `qos` and returns the QoS the broker granted each, in order
+    // (it may grant less than asked); a refused filter throws Error(auth) naming it.
+    virtual std::vector<int> subscribe(const std::vector<std::string>& filters, int qos) = 0;
 
     // Removes the subscriptions to `filters` (a persistent session's, made by an earlier run).
     virtual void unsubscribe(const std::vector<std::string>& filters) = 0;

@@ -98,6 +98,15 @@ Update to_update(const IncomingMessage& message, bool raw,
                      message.retained, received_at,     message.properties};
 }
 
+void subscribe_to(Session& session, const SubscribePlan& plan, Diagnostics& diagnostics) {
+    const auto granted = session.subscribe(plan.filters, plan.qos);
+    for (std::size_t i = 0; i < granted.size() && i < plan.filters.size(); ++i) {
+        if (granted[i] >= plan.qos) continue;
+        diagnostics.warn(fmt::format("the broker granted QoS {} on '{}', not the {} asked for",
+                                     granted[i], bounded(plan.filters[i]), plan.qos));
+    }
+}
+
 ExitCode run_subscribe(Session& session, const SubscribePlan& plan, UpdateSink& sink,
                        MonotonicClock& clock, const CalendarClock& wall_clock,
                        Diagnostics& diagnostics, const std::atomic<int>& stop) {

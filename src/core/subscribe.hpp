@@ -35,6 +35,10 @@ struct SubscribePlan {
     bool remove_retained = false;  // clear each retained message received
 };
 
+// Subscribes to the plan's filters at its QoS; where the broker granted less, says so once per
+// filter (messages then come at most at the granted QoS). A refusal throws, as subscribe() does.
+void subscribe_to(Session& session, const SubscribePlan& plan, Diagnostics& diagnostics);
+
 // Returns the exit status: ok after --count updates, a sink that has gone (a closed pipe) or a
 // signal's stop (the caller maps the signal); timeout when --timeout elapsed first. Throws
 // Error(network) when the connection is lost and reconnecting is off. `clock` measures the

@@ -252,7 +252,7 @@ class PahoSession final : public Session {
 
     bool connected() const override { return connected_; }
 
-    void subscribe(const std::vector<std::string>& filters, int qos) override {
+    std::vector<int> subscribe(const std::vector<std::string>& filters, int qos) override {
         auto topics = mqtt::string_collection::create(filters);
         std::vector<int> qoses(filters.size(), qos);
         // Paho's thread must be free to read the SUBACK, whatever is queued before it.
@@ -266,12 +266,12 @@ class PahoSession final : public Session {
             // Paho C++ 1.2.0 crashes subscribing to several filters with options: with options,
             // one SUBSCRIBE per filter.
             const auto options = subscription_options(options_.mqtt, settings_.mqtt_version);
-            if (!options) {
-                check_suback(client_->subscribe(topics, qoses), filters);
-                return;
-            }
+            if (!options) return check_suback(client_->subscribe(topics, qoses), filters);
+            std::vector<int> granted;
             for (const auto& filter : filters)
-                check_suback(client_->subscribe(filter, qos, *options), {filter});
+                granted.push_back(
+                    check_suback(client_->subscribe(filter, qos, *options), {filter})[0]);
+            return granted;
         } catch (const mqtt::exception& e) {
             // Paho fails the whole request when its only filter is refused (SUBACK 0x80),
             // where it reports each code of a request of several: both are the same refusal.
@@ -366,7 +366,9 @@ class PahoSession final : public Session {
             message.retain, to_paho_properties(message.properties)));
     }
 
-    void check_suback(const mqtt::token_ptr& token, const std::vector<std::string>& filters) {
+    // Returns the QoS granted each filter.
+    std::vector<int> check_suback(const mqtt::token_ptr& token,
+                                  const std::vector<std::string>& filters) {
         // Polled, so that a signal or --timeout ends the wait for a SUBACK that never comes.
         while (!token->wait_for(kPoll)) check_waiting("subscribing");
         const auto response = token->get_subscribe_response();
@@ -380,6 +382,10 @@ class PahoSession final : public Session {
                     ? reason_code_text(codes[i], reason_string(response.get_properties()))
                     : std::string("not authorised?"));
         }
+        std::vector<int> granted(codes.begin(), codes.end());
+        // A broker must answer each filter; one that did not granted nothing more than asked.
+        granted.resize(filters.size(), granted.empty() ? 0 : granted.back());
+        return granted;
     }
 
     // A signal ends a wait for the broker, and so does subscribe's --timeout.

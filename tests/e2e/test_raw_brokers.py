@@ -175,6 +175,33 @@ def test_a_scripted_refusal_of_one_filter_is_exit_5(tsmqtt, code):
         broker.close()
 
 
+class MaxQos1Broker(Broker):
+    """mosquitto whose TCP listener grants at most QoS 1 (max_qos is a listener's setting)."""
+
+    def config(self):
+        tcp = f"listener {self.ports['tcp']} 127.0.0.1\n"
+        return super().config().replace(tcp, tcp + "max_qos 1\n")
+
+
+@pytest.mark.parametrize("version", ["3.1.1", "5"])
+def test_a_lower_granted_qos_is_said_and_messages_still_come(tmp_path, version):
+    """A subscription asked at QoS 2 and granted 1 (so AWS IoT grants any QoS 2)."""
+    broker = MaxQos1Broker()
+    try:
+        tool = Tsmqtt(broker, tmp_path)
+        sub = tool.subscriber("-t", "grant/x", "-t", "grant/y", "--qos", "2", "-F", "json", "-n", "1",
+                              "--timeout", "20", "--mqtt-version", version, user="admin")
+        assert [line for line in sub.err if "granted" in line] == [
+            f"tsmqtt: the broker granted QoS 1 on 'grant/{t}', not the 2 asked for" for t in "xy"], sub.err
+        assert publish(tool, "-t", "grant/x", "-m", "m", "--qos", "1").returncode == 0
+        assert sub.wait_exit() == 0, sub.err
+        assert json.loads(sub.out[0])["qos"] == 1
+        asked_for_one = tool.run("subscribe", "-t", "grant/x", "--qos", "1", "--timeout", "1", user="admin")
+        assert asked_for_one.returncode == 6 and b"granted" not in asked_for_one.stderr, asked_for_one.stderr
+    finally:
+        broker.close()
+
+
 def subprocess_run(args, tsmqtt, timeout=30):
     """tsmqtt with no credentials, for a scripted broker that takes anyone."""
     return subprocess.run([TSMQTT, *args], capture_output=True, env=tsmqtt.env(None), timeout=timeout)

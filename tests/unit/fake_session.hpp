@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A Session without a broker: records what is published and replays scripted events.
+#include <algorithm>
 #include <deque>
 
 #include "core/error.hpp"
@@ -55,9 +56,10 @@ class FakeSession final : public Session {
     }
     Deliveries take_deliveries(std::chrono::steady_clock::time_point deadline) override;
     bool connected() const override { return up; }
-    void subscribe(const std::vector<std::string>& filters, int qos) override {
+    std::vector<int> subscribe(const std::vector<std::string>& filters, int qos) override {
         subscriptions.push_back(filters);
         subscribe_qos = qos;
+        return std::vector<int>(filters.size(), std::min(qos, max_qos));
     }
     void unsubscribe(const std::vector<std::string>& filters) override {
         unsubscriptions.push_back(filters);
@@ -84,6 +86,7 @@ class FakeSession final : public Session {
     std::vector<std::vector<std::string>> unsubscriptions;
     std::deque<SessionEvent> events;
     int subscribe_qos = -1;
+    int max_qos = 2;  // the highest QoS the broker grants
     int connects = 0;
     int disconnects = 0;
     int idle_polls = 0;

@@ -230,9 +230,9 @@ class FailingSubscribes final : public Session {
         return inner_.take_deliveries(d);
     }
     bool connected() const override { return inner_.connected(); }
-    void subscribe(const std::vector<std::string>& filters, int qos) override {
-        inner_.subscribe(filters, qos);
-        if (errors.empty()) return;
+    std::vector<int> subscribe(const std::vector<std::string>& filters, int qos) override {
+        auto granted = inner_.subscribe(filters, qos);
+        if (errors.empty()) return granted;
         const auto error = errors.front();
         errors.pop_front();
         throw error;
@@ -427,4 +427,21 @@ TEST_CASE("a clearing lost with the connection is counted, and a timeout keeps i
     CHECK(rig.diagnostics.warnings[1] ==
           "2 retained messages may not have been cleared: the broker did not confirm the "
           "clearing");
+}
+
+TEST_CASE("a QoS lower than asked is said once per filter it was granted to", "[subscribe]") {
+    FakeSession session;
+    session.max_qos = 1;
+    RecordingDiagnostics diagnostics;
+    SubscribePlan plan;
+    plan.filters = {"a/#", "b"};
+    plan.qos = 2;
+    subscribe_to(session, plan, diagnostics);
+    CHECK(session.subscribe_qos == 2);
+    CHECK(diagnostics.warnings ==
+          std::vector<std::string>{"the broker granted QoS 1 on 'a/#', not the 2 asked for",
+                                   "the broker granted QoS 1 on 'b', not the 2 asked for"});
+    plan.qos = 1;
+    subscribe_to(session, plan, diagnostics);
+    CHECK(diagnostics.warnings.size() == 2);
 }
