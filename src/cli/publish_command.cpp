@@ -232,7 +232,7 @@ int run_publish_command(PublishArgs& args) {
         open_session(resolved, connection, options, out, diagnostics, Connect::by_caller).session;
     if (connection.dry_run) plan.interval = {};  // nothing is sent: nothing waits for a limit
     SystemCalendar calendar;
-    PublishIo io{clock, calendar, diagnostics, stop};
+    PublishIo io{clock, calendar, diagnostics, stop, &second_signal()};
     const auto report = run_publish(
         *session, *outbox, plan, plan.stream == PublishPlan::Stream::none ? nullptr : &input, io);
     if (!raw && !connection.dry_run) {

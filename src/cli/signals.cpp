@@ -7,8 +7,10 @@ namespace tsmqtt::cli {
 namespace {
 
 std::atomic<int> g_stop{0};
+std::atomic<int> g_hurry{0};
 
 extern "C" void on_signal(int signal) {
+    if (g_stop.load() != 0) g_hurry.store(1);
     g_stop.store(signal);
 }
 
@@ -16,6 +18,10 @@ extern "C" void on_signal(int signal) {
 
 std::atomic<int>& stop_signal() {
     return g_stop;
+}
+
+const std::atomic<int>& second_signal() {
+    return g_hurry;
 }
 
 void install_signal_handlers() {

@@ -7,8 +7,11 @@
 
 namespace tsmqtt::cli {
 
-// Set by SIGINT (2) or SIGTERM (15); the loops poll it.
+// Set by SIGINT (2) or SIGTERM (15), the latest; the loops poll it.
 std::atomic<int>& stop_signal();
+// Set (1) by a second signal: a flush the first one began ends at once (a stream's
+// --flush-timeout after Ctrl-C, with the broker out of reach, is cut short by another Ctrl-C).
+const std::atomic<int>& second_signal();
 void install_signal_handlers();
 ExitCode exit_code_for_signal(int signal);
 

@@ -60,6 +60,15 @@ class Publisher {
                     deliver_only_ ? std::chrono::milliseconds(0) : plan_.flush_timeout;
                 end_deadline = ending ? std::min(end_deadline, now + grace) : now + grace;
                 ending = true;
+                if (grace.count() > 0 && !done() && io_.hurry != nullptr) {
+                    io_.diagnostics.warn(fmt::format(
+                        "interrupted: sending what was read for up to {:g} s (--flush-timeout); "
+                        "interrupt again to stop now",
+                        std::chrono::duration<double>(grace).count()));
+                }
+            }
+            if (report_.interrupted && io_.hurry != nullptr && io_.hurry->load() != 0) {
+                end_deadline = std::min(end_deadline, now);
             }
             if (!input_open && !ending) {
                 ending = true;

@@ -72,6 +72,9 @@ struct PublishIo {
     CalendarClock& calendar;
     Diagnostics& diagnostics;
     const std::atomic<int>& stop;
+    // Non-zero: a second signal came; the sending after the first one ends now, and what was
+    // not sent is counted (or stays in the outbox) as at the end of --flush-timeout.
+    const std::atomic<int>* hurry = nullptr;
 };
 
 // Returns the report; throws Error for a fatal problem (a bad line under strict, a refused

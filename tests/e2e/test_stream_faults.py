@@ -107,6 +107,30 @@ def test_a_signal_to_a_paced_stream_counts_every_line_and_keeps_the_unsent(broke
     assert unsent.read_text() == "2\n3\n"
 
 
+def test_a_second_signal_ends_the_flush_at_once_and_counts_the_unsent(broker, tmp_path):
+    """The broker hangs (SIGSTOP) with two lines written into the connection: the first Ctrl-C
+    would wait the whole --flush-timeout for them; a second one ends the wait."""
+    unsent = tmp_path / "unsent.txt"
+    watcher = raw_watcher(broker, "hurry/x", 1)
+    watcher.wait_stderr("subscribed to")
+    pub = publisher(broker, "--topic", "hurry/x", "--qos", "1", "--stdin", "--flush-timeout", "300",
+                    "--unsent", str(unsent))
+    feed(pub, ["1"])
+    assert watcher.wait_exit() == 0
+    os.kill(broker.process.pid, signal.SIGSTOP)
+    try:
+        feed(pub, ["2", "3"])
+        pub.signal(signal.SIGINT)
+        pub.wait_stderr("interrupted: sending what was read for up to 300 s (--flush-timeout); "
+                        "interrupt again to stop now")
+        pub.signal(signal.SIGINT)
+        assert pub.wait_exit(timeout=30) == 130, pub.err
+    finally:
+        os.kill(broker.process.pid, signal.SIGCONT)
+    assert summary(pub) == ["tsmqtt: 1 sent, 0 skipped, 2 not sent"]
+    assert unsent.read_text() == "2\n3\n"
+
+
 def test_a_stream_started_before_its_broker_delivers_everything(tmp_path):
     port = free_port()
     broker = None

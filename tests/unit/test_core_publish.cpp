@@ -139,6 +139,34 @@ TEST_CASE("a stop signal ends reading; what was read is still sent within the fl
     CHECK(summary_line(report, plan) == "2 sent, 0 skipped, 1 not sent; the last entry waited 0 s");
 }
 
+TEST_CASE("a second signal ends the flush the first one began, counting what was not sent",
+          "[publish]") {
+    for (const int second : {0, 1}) {
+        Rig rig;
+        std::atomic<int> hurry{second};
+        rig.io.hurry = &hurry;
+        rig.session.confirm = false;  // a broker out of reach: nothing is ever confirmed
+        PublishPlan plan;
+        plan.stream = PublishPlan::Stream::raw_lines;
+        plan.stream_topic = "t";
+        plan.flush_timeout = std::chrono::seconds(60);
+        plan.keep_unsent_lines = true;
+        const auto started = rig.clock.current;
+        const auto report = rig.run(plan, {"a", "b", "c"}, 2);
+        INFO("second signal: " << second);
+        CHECK(report.interrupted);
+        CHECK(report.sent == 0);
+        CHECK(report.not_sent == 2);
+        CHECK(report.unsent_lines == std::vector<std::string>{"a", "b"});
+        const auto waited = rig.clock.current - started;
+        if (second != 0) {
+            CHECK(waited < std::chrono::seconds(1));
+        } else {
+            CHECK(waited >= std::chrono::seconds(60));
+        }
+    }
+}
+
 TEST_CASE("sent means confirmed: a broker that never confirms gets nothing counted", "[publish]") {
     Rig rig;
     rig.session.confirm = false;
