@@ -22,6 +22,7 @@
 #include "paho/paho_errors.hpp"
 #include "paho/paho_v5.hpp"
 #include "paho/paho_waits.hpp"
+#include "paho/tcp_nodelay.hpp"
 
 namespace tsmqtt {
 namespace {
@@ -150,6 +151,7 @@ class PahoSession final : public Session {
                 disconnect_string_ = reason_string(properties);
             });
         client_->set_connected_handler([this](const std::string&) {
+            disable_nagle_on_tcp_sockets();  // a reconnect's new socket too
             log_.connack(0);
             const bool again = ever_connected_.exchange(true);
             connected_ = true;
@@ -198,6 +200,8 @@ class PahoSession final : public Session {
             }
             if (settings_.mqtt_version == MqttVersion::v5)
                 receive_maximum_ = receive_maximum(*token, receive_maximum_);
+            // Before the first publish: Paho calls the connected handler after the token.
+            disable_nagle_on_tcp_sockets();
             connected_ = true;
         } catch (const mqtt::exception& e) {
             if (!connack_reason(e.get_return_code()).empty()) log_.connack(e.get_return_code());
