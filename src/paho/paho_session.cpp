@@ -270,11 +270,11 @@ class PahoSession final : public Session {
             // Paho C++ 1.2.0 crashes subscribing to several filters with options: with options,
             // one SUBSCRIBE per filter.
             const auto options = subscription_options(options_.mqtt, settings_.mqtt_version);
-            if (!options) return check_suback(client_->subscribe(topics, qoses), filters);
+            if (!options) return check_suback(client_->subscribe(topics, qoses), filters, qos);
             std::vector<int> granted;
             for (const auto& filter : filters)
                 granted.push_back(
-                    check_suback(client_->subscribe(filter, qos, *options), {filter})[0]);
+                    check_suback(client_->subscribe(filter, qos, *options), {filter}, qos)[0]);
             return granted;
         } catch (const mqtt::exception& e) {
             // Paho fails the whole request when its only filter is refused (SUBACK 0x80),
@@ -370,9 +370,9 @@ class PahoSession final : public Session {
             message.retain, to_paho_properties(message.properties)));
     }
 
-    // Returns the QoS granted each filter.
+    // Returns the QoS granted each filter (asked at `qos`).
     std::vector<int> check_suback(const mqtt::token_ptr& token,
-                                  const std::vector<std::string>& filters) {
+                                  const std::vector<std::string>& filters, int qos) {
         // Polled, so that a signal or --timeout ends the wait for a SUBACK that never comes.
         while (!token->wait_for(kPoll)) check_waiting("subscribing");
         const auto response = token->get_subscribe_response();
@@ -387,8 +387,8 @@ class PahoSession final : public Session {
                     : std::string("not authorised?"));
         }
         std::vector<int> granted(codes.begin(), codes.end());
-        // A broker must answer each filter; one that did not granted nothing more than asked.
-        granted.resize(filters.size(), granted.empty() ? 0 : granted.back());
+        // Each filter has its code; where Paho gave none, nothing says less was granted.
+        granted.resize(filters.size(), qos);
         return granted;
     }
 
