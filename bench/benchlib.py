@@ -5,12 +5,14 @@ on loopback (TCP and TLS with a throwaway CA). Kept apart from the cases so each
 import os
 import select
 import shutil
-import socket
 import statistics
 import subprocess
+import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
+from loopback import free_port, port_open  # noqa: E402  (the ports the e2e harness uses too)
 MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 TIME = "/usr/bin/time"
 DEADLINE = 120.0  # seconds any single run may take before it counts as a failure
@@ -87,29 +89,6 @@ def wait_for(condition, what, timeout=20.0):
             return
         time.sleep(0.001)
     raise BenchError(f"timed out after {timeout:.0f} s waiting for {what}")
-
-
-_issued_ports = set()
-
-
-def free_port():
-    """A loopback port nothing listens on and not handed out before in this run (the kernel may
-    give a just-closed port to the next bind(0): the TCP and TLS listeners could collide)."""
-    while True:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if port not in _issued_ports:
-            _issued_ports.add(port)
-            return port
-
-
-def port_open(port):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-            return True
-    except OSError:
-        return False
 
 
 def ms(seconds):

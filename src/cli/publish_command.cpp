@@ -47,7 +47,6 @@ struct PublishArgs {
     CLI::App* app = nullptr;
 };
 
-// The profile's (or TSMQTT_INTERVAL's) interval, else the free licence's.
 bool given(const PublishArgs& args, const char* name) {
     return args.app->count(name) > 0;
 }

@@ -151,9 +151,11 @@ class PahoSession final : public Session {
                 disconnect_string_ = reason_string(properties);
             });
         client_->set_connected_handler([this](const std::string&) {
-            disable_nagle_on_tcp_sockets();  // a reconnect's new socket too
             log_.connack(0);
             const bool again = ever_connected_.exchange(true);
+            // A reconnect's new socket, before anything is published on it (connect() sees to
+            // the first).
+            if (again) disable_nagle_on_tcp_sockets();
             connected_ = true;
             if (again) {
                 SessionEvent event;
@@ -200,7 +202,7 @@ class PahoSession final : public Session {
             }
             if (settings_.mqtt_version == MqttVersion::v5)
                 receive_maximum_ = receive_maximum(*token, receive_maximum_);
-            // Before the first publish: Paho calls the connected handler after the token.
+            // Here, before the first publish: Paho calls the connected handler after the token.
             disable_nagle_on_tcp_sockets();
             connected_ = true;
         } catch (const mqtt::exception& e) {

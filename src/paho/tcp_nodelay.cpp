@@ -27,20 +27,18 @@ bool is_tcp_socket(int fd) {
 
 }  // namespace
 
-int disable_nagle_on_tcp_sockets() {
+void disable_nagle_on_tcp_sockets() {
     DIR* fds = ::opendir("/proc/self/fd");
-    if (fds == nullptr) return 0;
-    int set = 0;
+    if (fds == nullptr) return;
     const int own = ::dirfd(fds);
     while (const auto* entry = ::readdir(fds)) {
         char* end = nullptr;
         const long fd = std::strtol(entry->d_name, &end, 10);
         if (end == entry->d_name || *end != '\0' || fd == own || !is_tcp_socket(int(fd))) continue;
         const int on = 1;
-        if (::setsockopt(int(fd), IPPROTO_TCP, TCP_NODELAY, &on, sizeof on) == 0) ++set;
+        ::setsockopt(int(fd), IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
     }
     ::closedir(fds);
-    return set;
 }
 
 }  // namespace tsmqtt

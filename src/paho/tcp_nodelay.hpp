@@ -9,8 +9,7 @@
 namespace tsmqtt {
 
 // Sets TCP_NODELAY on every TCP socket the process holds: in tsmqtt those are the broker
-// connections, and only Paho makes them. Returns how many it set; never fails (a socket that
-// refuses keeps its setting).
-int disable_nagle_on_tcp_sockets();
+// connections, and only Paho makes them. Never fails (a socket that refuses keeps its setting).
+void disable_nagle_on_tcp_sockets();
 
 }  // namespace tsmqtt

@@ -10,12 +10,15 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from loopback import free_port, port_open  # noqa: E402  (tests import them from here too)
 
 TSMQTT = os.environ.get("TSMQTT_BIN", "tsmqtt")
 RELAY = os.environ.get("TSMQTT_RELAY_BIN", "tsmqtt-relay")
@@ -28,22 +31,6 @@ DEVICES = {
 }
 ADMIN = ("admin", "admin-secret-1234567")
 RELAY_USER = ("relay", "relay-secret-7654321")
-
-
-_issued_ports = set()
-
-
-def free_port():
-    """A loopback port nothing listens on, never one this process handed out before: the kernel
-    may give a just-closed port to the next bind(0), so two listeners of one broker, or a broker
-    stopped to be restarted later and a newer one, could otherwise be handed the same port."""
-    while True:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if port not in _issued_ports:
-            _issued_ports.add(port)
-            return port
 
 
 def first_start(broker):
@@ -68,14 +55,6 @@ def wait_for(condition, timeout=10.0, what="condition", interval=0.02):
             return result
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-
-
-def port_open(port, host="127.0.0.1"):
-    try:
-        with socket.create_connection((host, port), timeout=0.2):
-            return True
-    except OSError:
-        return False
 
 
 def run(cmd, **kw):
